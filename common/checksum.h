@@ -1,0 +1,51 @@
+// Internet checksum (RFC 1071) and incremental update (RFC 1624), used when
+// the data plane rewrites TTL or TCP MSS without re-summing the packet.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+#include "common/byte_order.h"
+
+namespace lns {
+
+// One's-complement sum of 16-bit big-endian words, not folded or inverted.
+inline uint32_t checksum_partial(const uint8_t* p, size_t len, uint32_t sum = 0) {
+  while (len >= 2) {
+    sum += load_be16(p);
+    p += 2;
+    len -= 2;
+  }
+  if (len) sum += uint32_t{p[0]} << 8;
+  return sum;
+}
+
+inline uint16_t checksum_fold(uint32_t sum) {
+  while (sum >> 16) sum = (sum & 0xffff) + (sum >> 16);
+  return static_cast<uint16_t>(~sum);
+}
+
+// Checksum (host order) of a buffer whose checksum field is zero.
+inline uint16_t internet_checksum(const uint8_t* p, size_t len) {
+  return checksum_fold(checksum_partial(p, len));
+}
+
+// RFC 1624 eqn. 3: HC' = ~(~HC + ~m + m'), all values host order.
+inline uint16_t checksum_update16(uint16_t old_csum, uint16_t old_word, uint16_t new_word) {
+  uint32_t sum = static_cast<uint16_t>(~old_csum);
+  sum += static_cast<uint16_t>(~old_word);
+  sum += new_word;
+  while (sum >> 16) sum = (sum & 0xffff) + (sum >> 16);
+  return static_cast<uint16_t>(~sum);
+}
+
+// One octet at `offset` (from an even-aligned start) changed: its weight in
+// the 16-bit sum depends only on the offset's parity, so the neighbouring
+// octet need not be read (it may lie past the end of the buffer).
+inline uint16_t checksum_update_byte(uint16_t old_csum, uint32_t offset, uint8_t old_byte, uint8_t new_byte) {
+  const bool high = (offset & 1) == 0;
+  return checksum_update16(old_csum, static_cast<uint16_t>(high ? old_byte << 8 : old_byte),
+                           static_cast<uint16_t>(high ? new_byte << 8 : new_byte));
+}
+
+}  // namespace lns

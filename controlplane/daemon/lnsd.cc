@@ -1,0 +1,191 @@
+// lnsd: the L2TP Network Server daemon. Loads and validates the config,
+// starts EAL and the data plane, installs static sessions, then runs the
+// control plane on the main lcore until SIGINT/SIGTERM.
+#include <getopt.h>
+#include <unistd.h>
+
+#include <csignal>
+#include <cstdio>
+#include <cstring>
+#include <string>
+#include <vector>
+
+#include <rte_cycles.h>
+#include <rte_eal.h>
+#include <rte_lcore.h>
+
+#include "absl/strings/str_join.h"
+#include "common/log.h"
+#include "config/config_loader.h"
+#include "config/static_sessions.h"
+#include "controlplane/daemon/control_plane.h"
+#include "controlplane/daemon/eal_args.h"
+#include "controlplane/daemon/stats_report.h"
+#include "dataplane/dataplane.h"
+
+namespace {
+
+volatile std::sig_atomic_t g_stop = 0;
+void on_signal(int) { g_stop = 1; }
+
+struct Options {
+  std::string config_path;
+  bool check_only = false;
+  double duration_s = 0;       // 0: run until signalled
+  double stats_interval_s = 10;
+};
+
+void usage(FILE* out) {
+  std::fprintf(out,
+               "usage: lnsd -c CONFIG [--check] [--duration SECONDS] [--stats-interval SECONDS]\n"
+               "  -c, --config FILE        libconfig file (see config/examples/)\n"
+               "      --check              validate the config and exit\n"
+               "      --duration S         stop after S seconds (tests, demos)\n"
+               "      --stats-interval S   print counters every S seconds (0: never)\n"
+               "      --log-level LEVEL    error|warning|info|debug\n");
+}
+
+bool parse_options(int argc, char** argv, Options* o) {
+  static const option longopts[] = {{"config", required_argument, nullptr, 'c'},
+                                    {"check", no_argument, nullptr, 'k'},
+                                    {"duration", required_argument, nullptr, 'd'},
+                                    {"stats-interval", required_argument, nullptr, 's'},
+                                    {"log-level", required_argument, nullptr, 'l'},
+                                    {"help", no_argument, nullptr, 'h'},
+                                    {nullptr, 0, nullptr, 0}};
+  int c;
+  while ((c = getopt_long(argc, argv, "c:h", longopts, nullptr)) != -1) {
+    switch (c) {
+      case 'c': o->config_path = optarg; break;
+      case 'k': o->check_only = true; break;
+      case 'd': o->duration_s = std::atof(optarg); break;
+      case 's': o->stats_interval_s = std::atof(optarg); break;
+      case 'l': {
+        lns::LogLevel l;
+        if (!lns::parse_log_level(optarg, &l)) {
+          std::fprintf(stderr, "lnsd: unknown log level '%s'\n", optarg);
+          return false;
+        }
+        lns::set_log_level(l);
+        break;
+      }
+      case 'h': usage(stdout); std::exit(0);
+      default: usage(stderr); return false;
+    }
+  }
+  if (o->config_path.empty()) {
+    usage(stderr);
+    return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  Options opt;
+  if (!parse_options(argc, argv, &opt)) return 2;
+  auto cfg = lns::config::load_config_file(opt.config_path);
+  if (!cfg.ok()) {
+    std::fprintf(stderr, "lnsd: %s\n", std::string(cfg.status().message()).c_str());
+    return 1;
+  }
+  const uint64_t total_static = lns::config::total_static_sessions(*cfg);
+  if (opt.check_only) {
+    std::printf("%s: OK (%llu static sessions)\n", opt.config_path.c_str(),
+                static_cast<unsigned long long>(total_static));
+    return 0;
+  }
+
+  lns::EalPlan plan = lns::plan_eal(*cfg, lns::free_hugepage_bytes(),
+                                    static_cast<unsigned>(sysconf(_SC_NPROCESSORS_ONLN)));
+  if (plan.no_huge_fallback)
+    LNS_LOG_WARN("no free hugepages for the %llu MiB this config needs: running with --no-huge -m %llu. "
+                 "Packet buffers in 4 KiB pages are slower and unsuitable for production; "
+                 "reserve hugepages (scripts/setup does) for real use.",
+                 static_cast<unsigned long long>(plan.memory_mb),
+                 static_cast<unsigned long long>(plan.memory_mb));
+  std::vector<std::string> eal_strings{argv[0]};
+  eal_strings.insert(eal_strings.end(), plan.args.begin(), plan.args.end());
+  std::vector<char*> eal_argv;
+  for (auto& s : eal_strings) eal_argv.push_back(s.data());
+  LNS_LOG_INFO("EAL arguments: %s", absl::StrJoin(plan.args, " "));
+  if (rte_eal_init(static_cast<int>(eal_argv.size()), eal_argv.data()) < 0) {
+    LNS_LOG_ERROR("EAL initialisation failed (arguments: %s)", absl::StrJoin(plan.args, " "));
+    return 1;
+  }
+
+  int rc = 0;
+  {
+    auto dpr = lns::dp::Dataplane::create(*cfg);
+    if (!dpr.ok()) {
+      LNS_LOG_ERROR("data plane: %s", std::string(dpr.status().message()));
+      rte_eal_cleanup();
+      return 1;
+    }
+    lns::dp::Dataplane& dp = **dpr;
+
+    uint64_t installed = 0;
+    absl::Status install = absl::OkStatus();
+    for (const auto& range : cfg->static_sessions) {
+      lns::config::for_each_static_session(range, [&](const lns::config::StaticSession& s) {
+        if (!install.ok()) return;
+        auto slot = dp.sessions().add(lns::dp::session_spec_from_static(s, cfg->dataplane));
+        if (!slot.ok())
+          install = absl::Status(slot.status().code(),
+                                 absl::StrFormat("%s:%d: static session %u/%u: %s", cfg->source, s.line,
+                                                 s.tunnel_id, s.session_id, slot.status().message()));
+        else
+          ++installed;
+      });
+    }
+    if (!install.ok()) {
+      LNS_LOG_ERROR("%s", std::string(install.message()));
+      dpr->reset();
+      rte_eal_cleanup();
+      return 1;
+    }
+    const auto& acc = dp.port(lns::dp::Side::kAccess);
+    const auto& core = dp.port(lns::dp::Side::kCore);
+    LNS_LOG_INFO("access port %u (%s, %s) core port %u (%s, %s), %zu worker(s), %llu static session(s)",
+                 acc.port_id, cfg->access.device, acc.driver, core.port_id, cfg->core.device, core.driver,
+                 dp.worker_count(), static_cast<unsigned long long>(installed));
+
+    lns::ArpIdentity acc_id{acc.mac, cfg->access.ipv4.value_or(0), cfg->access.vlan.value_or(0xffff)};
+    lns::ArpIdentity core_id{core.mac, cfg->core.ipv4.value_or(0), cfg->core.vlan.value_or(0xffff)};
+    lns::ControlPlane cp(dp, acc_id, core_id);
+
+    std::signal(SIGINT, on_signal);
+    std::signal(SIGTERM, on_signal);
+    if (auto st = dp.launch(); !st.ok()) {
+      LNS_LOG_ERROR("%s", std::string(st.message()));
+      rc = 1;
+      g_stop = 1;
+    } else {
+      LNS_LOG_INFO("forwarding; stop with SIGINT or SIGTERM");
+    }
+
+    const uint64_t hz = rte_get_tsc_hz();
+    const uint64_t start = rte_rdtsc();
+    uint64_t next_stats = start + static_cast<uint64_t>(opt.stats_interval_s * hz);
+    while (!g_stop) {
+      const uint64_t now = rte_rdtsc();
+      if (opt.duration_s > 0 && now - start > static_cast<uint64_t>(opt.duration_s * hz)) break;
+      if (cp.poll() == 0) usleep(200);  // the control plane need not spin
+      if (opt.stats_interval_s > 0 && now >= next_stats) {
+        std::fputs(lns::format_stats_report(dp, cp.stats()).c_str(), stdout);
+        std::fflush(stdout);
+        next_stats = now + static_cast<uint64_t>(opt.stats_interval_s * hz);
+      }
+    }
+    LNS_LOG_INFO("stopping: draining workers and closing ports");
+    dp.stop_workers();
+    // Anything the control plane still had queued goes out with a last pass.
+    cp.poll();
+    std::fputs(lns::format_stats_report(dp, cp.stats()).c_str(), stdout);
+    std::fflush(stdout);
+    dp.close_ports();
+  }
+  rte_eal_cleanup();
+  return rc;
+}

@@ -1,0 +1,81 @@
+// The data plane as the control plane sees it: ports, pools, the session
+// tables with their RCU, one Worker per worker lcore, the punt rings it reads
+// control traffic from and the inject rings it transmits through.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "config/config.h"
+#include "dataplane/port.h"
+#include "dataplane/session_table.h"
+#include "dataplane/worker.h"
+
+struct rte_mbuf;
+struct rte_mempool;
+struct rte_ring;
+struct rte_rcu_qsbr;
+
+namespace lns::dp {
+
+enum class Side : uint8_t { kAccess, kCore };
+
+struct SessionTotals {
+  uint64_t up_packets = 0, up_bytes = 0, down_packets = 0, down_bytes = 0;
+};
+
+class Dataplane {
+ public:
+  // EAL must be initialised. Starts the ports; workers run after launch().
+  static absl::StatusOr<std::unique_ptr<Dataplane>> create(const config::Config& cfg);
+  ~Dataplane();
+
+  // Runs every worker on its configured lcore.
+  absl::Status launch();
+  // Stops the workers (if launched) and waits for them.
+  void stop_workers();
+  // Stops and closes both ports, so e.g. a net_pcap tx file is complete.
+  void close_ports();
+
+  SessionTable& sessions() { return *sessions_; }
+  size_t worker_count() const { return workers_.size(); }
+  Worker& worker(size_t i) { return *workers_[i]; }
+  const PortInfo& port(Side s) const { return s == Side::kAccess ? access_ : core_; }
+  rte_mempool* pool() const { return pool_; }
+  SessionTotals session_totals(uint32_t slot) const;
+
+  // ---- control-plane I/O ----
+  // Dequeues up to n punted packets from all workers' rings.
+  uint16_t receive_punted(rte_mbuf** pkts, uint16_t n);
+  // Queues a packet for transmission (worker 0 sends it); takes ownership.
+  bool transmit(Side side, rte_mbuf* m);
+
+ private:
+  Dataplane() = default;
+  static void on_slot_recycled(void* ctx, uint32_t slot);
+
+  config::Config cfg_;
+  rte_mempool* pool_ = nullptr;
+  rte_mempool* indirect_pool_ = nullptr;
+  PortInfo access_;
+  PortInfo core_;
+  bool ports_open_ = false;
+  rte_rcu_qsbr* qsbr_ = nullptr;
+  std::unique_ptr<SessionTable> sessions_;
+  std::vector<rte_ring*> punt_rings_;
+  rte_ring* inject_access_ = nullptr;
+  rte_ring* inject_core_ = nullptr;
+  std::vector<SessionCounters*> counters_;
+  std::vector<std::unique_ptr<Worker>> workers_;
+  size_t next_punt_ring_ = 0;
+  volatile bool stop_ = false;
+  bool launched_ = false;
+};
+
+// Converts one resolved static session of the config to a table entry.
+SessionSpec session_spec_from_static(const config::StaticSession& s, const config::DataplaneConfig& dp);
+
+}  // namespace lns::dp

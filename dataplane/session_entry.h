@@ -1,0 +1,53 @@
+// What a worker needs to know about one session, laid out for the hot path:
+// the first cache line is the downstream encapsulation template, the second
+// holds the upstream checks. Written only by the control plane before the
+// slot is published; afterwards only `flags` changes (single atomic store).
+#pragma once
+
+#include <cstdint>
+
+namespace lns::dp {
+
+enum SessionFlags : uint16_t {
+  kForwardIpv4 = 1 << 0,  // IPCP open (always for static sessions)
+  kForwardIpv6 = 1 << 1,  // IPv6CP open
+  kPeerPfc = 1 << 2,      // peer accepts a one-octet PPP protocol field
+  kPeerAcfc = 1 << 3,     // peer accepts frames without FF 03
+};
+
+inline constexpr uint32_t kNoSession = 0;  // slot 0 is never used
+
+struct alignas(64) SessionEntry {
+  // Ethernet [+802.1Q] / IPv4 / UDP / L2TP / PPP, ready to copy in front of
+  // an inner packet. IPv4 total length, checksum, UDP length and the PPP
+  // protocol are patched per packet.
+  uint8_t encap[64];
+
+  uint32_t lac_ipv4_be;  // upstream: outer source must match
+  uint16_t lac_port_be;
+  uint16_t flags;
+  uint32_t subscriber_ipv4_be;  // upstream anti-spoofing; downstream key
+  uint32_t encap_ip_sum;        // partial sum of the template IPv4 header minus length
+  uint16_t mtu;                 // inner MTU (peer's MRU)
+  uint8_t encap_len;
+  uint8_t encap_ip_off;     // outer IPv4 header offset in encap
+  uint8_t encap_ppp_off;    // PPP protocol field offset in encap
+  uint8_t ipv6_prefix_len;  // 0: no IPv6 prefix
+  uint16_t tunnel_id;       // ours
+  uint16_t session_id;      // ours
+  uint16_t peer_tunnel_id;
+  uint16_t peer_session_id;
+  uint8_t ipv6_prefix[8];
+};
+static_assert(sizeof(SessionEntry) == 128);
+
+// Per-session traffic, one array per worker, indexed by slot; plain counters
+// because only the owning worker writes them.
+struct SessionCounters {
+  uint64_t up_packets;
+  uint64_t up_bytes;
+  uint64_t down_packets;
+  uint64_t down_bytes;
+};
+
+}  // namespace lns::dp

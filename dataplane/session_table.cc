@@ -1,0 +1,321 @@
+#include "dataplane/session_table.h"
+
+#include <algorithm>
+#include <cstring>
+
+#include <rte_errno.h>
+#include <rte_hash_crc.h>
+#include <rte_malloc.h>
+#include <rte_rcu_qsbr.h>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "common/byte_order.h"
+#include "common/checksum.h"
+#include "common/ip_forward.h"
+#include "common/l2tp_header.h"
+#include "common/ppp_header.h"
+
+namespace lns::dp {
+namespace {
+
+uint32_t lpm_tbl8_groups(uint32_t capacity) {
+  // One tbl8 group per /24 that holds subscriber /32s; pools are dense, so
+  // an eighth of the capacity (at least 1024) covers any realistic layout.
+  return std::min<uint32_t>(std::max<uint32_t>(1024, capacity / 8), 1u << 20);
+}
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<SessionTable>> SessionTable::create(const SessionTableConfig& cfg,
+                                                                  const AccessEncap& encap,
+                                                                  rte_rcu_qsbr* qsbr) {
+  if (cfg.capacity == 0 || cfg.capacity >= (1u << 24))
+    return absl::InvalidArgumentError("session table capacity must be 1..16777215");
+  std::unique_ptr<SessionTable> t(new SessionTable());
+  t->capacity_ = cfg.capacity;
+  t->encap_ = encap;
+  t->qsbr_ = qsbr;
+  t->name_ = cfg.name;
+  t->entries_ = static_cast<SessionEntry*>(
+      rte_zmalloc_socket("lns_sessions", sizeof(SessionEntry) * (cfg.capacity + 1), 64, cfg.socket_id));
+  if (t->entries_ == nullptr)
+    return absl::ResourceExhaustedError(
+        absl::StrFormat("cannot allocate %u session entries", cfg.capacity));
+  t->specs_.resize(cfg.capacity + 1);
+  t->free_slots_.reserve(cfg.capacity);
+  for (uint32_t s = cfg.capacity; s >= 1; --s) t->free_slots_.push_back(s);
+  t->tunnels_ = std::make_unique<std::atomic<TunnelPage*>[]>(65536);
+  for (size_t i = 0; i < 65536; ++i) t->tunnels_[i].store(nullptr, std::memory_order_relaxed);
+
+  const std::string lpm_name = absl::StrCat(cfg.name, "_v4");
+  rte_lpm_config lc{};
+  lc.max_rules = cfg.capacity + 1024;
+  lc.number_tbl8s = lpm_tbl8_groups(cfg.capacity);
+  t->lpm_ = rte_lpm_create(lpm_name.c_str(), cfg.socket_id, &lc);
+  if (t->lpm_ == nullptr)
+    return absl::ResourceExhaustedError(
+        absl::StrCat("rte_lpm_create failed: ", rte_strerror(rte_errno)));
+  if (qsbr != nullptr) {
+    rte_lpm_rcu_config rc{};
+    rc.v = qsbr;
+    rc.mode = RTE_LPM_QSBR_MODE_DQ;
+    if (rte_lpm_rcu_qsbr_add(t->lpm_, &rc) != 0)
+      return absl::InternalError("rte_lpm_rcu_qsbr_add failed");
+
+    const std::string dq_name = absl::StrCat(cfg.name, "_dq");
+    rte_rcu_qsbr_dq_parameters dp{};
+    dp.name = dq_name.c_str();
+    dp.size = cfg.capacity;
+    dp.esize = sizeof(uint64_t);
+    dp.trigger_reclaim_limit = 64;
+    dp.max_reclaim_size = 256;
+    dp.free_fn = &SessionTable::free_slots;
+    dp.p = t.get();
+    dp.v = qsbr;
+    t->dq_ = rte_rcu_qsbr_dq_create(&dp);
+    if (t->dq_ == nullptr)
+      return absl::ResourceExhaustedError(
+          absl::StrCat("rte_rcu_qsbr_dq_create failed: ", rte_strerror(rte_errno)));
+  }
+  return t;
+}
+
+SessionTable::~SessionTable() {
+  if (dq_ != nullptr) rte_rcu_qsbr_dq_delete(dq_);
+  for (auto& v : v6_)
+    if (v.hash != nullptr) rte_hash_free(v.hash);
+  if (lpm_ != nullptr) rte_lpm_free(lpm_);
+  for (void* p : allocations_) rte_free(p);
+  rte_free(entries_);
+}
+
+void SessionTable::build_encap(SessionEntry& e, const SessionSpec& spec) const {
+  uint8_t* p = e.encap;
+  std::memset(p, 0, sizeof(e.encap));
+  const auto& dst = spec.lac_mac ? *spec.lac_mac : encap_.default_lac_mac;
+  std::memcpy(p, dst.data(), 6);
+  std::memcpy(p + 6, encap_.our_mac.data(), 6);
+  uint32_t off = 12;
+  if (encap_.vlan) {
+    store_be16(p + off, kEtherVlan);
+    store_be16(p + off + 2, *encap_.vlan);
+    off += 4;
+  }
+  store_be16(p + off, kEtherIpv4);
+  off += 2;
+  e.encap_ip_off = static_cast<uint8_t>(off);
+  uint8_t* ip = p + off;
+  ip[0] = 0x45;
+  store_be16(ip + 6, 0x4000);  // DF: the session MTU keeps us under the access MTU
+  ip[8] = 64;
+  ip[9] = kIpProtoUdp;
+  store_be32(ip + 12, encap_.our_ipv4);
+  store_be32(ip + 16, spec.lac_ipv4);
+  e.encap_ip_sum = checksum_partial(ip, 20);  // length and checksum still zero
+  off += 20;
+  uint8_t* udp = p + off;
+  store_be16(udp, kL2tpPort);
+  store_be16(udp + 2, spec.lac_port);
+  off += 8;
+  uint8_t* l2tp = p + off;
+  l2tp[1] = kL2tpVersion;  // no optional fields: data messages need none
+  store_be16(l2tp + 2, spec.peer_tunnel_id);
+  store_be16(l2tp + 4, spec.peer_session_id);
+  off += 6;
+  if (!(spec.flags & kPeerAcfc)) {
+    p[off] = 0xff;
+    p[off + 1] = 0x03;
+    off += 2;
+  }
+  e.encap_ppp_off = static_cast<uint8_t>(off);
+  off += (spec.flags & kPeerPfc) ? 1 : 2;
+  e.encap_len = static_cast<uint8_t>(off);
+}
+
+std::atomic<uint32_t>* SessionTable::upstream_cell(uint16_t tunnel_id, uint16_t session_id,
+                                                   bool create) {
+  TunnelPage* t = tunnels_[tunnel_id].load(std::memory_order_relaxed);
+  if (t == nullptr) {
+    if (!create) return nullptr;
+    t = static_cast<TunnelPage*>(rte_zmalloc("lns_tunnel_page", sizeof(TunnelPage), 64));
+    if (t == nullptr) return nullptr;
+    allocations_.push_back(t);
+    tunnels_[tunnel_id].store(t, std::memory_order_release);
+  }
+  Chunk* c = t->chunks[session_id >> 8].load(std::memory_order_relaxed);
+  if (c == nullptr) {
+    if (!create) return nullptr;
+    c = static_cast<Chunk*>(rte_zmalloc("lns_session_chunk", sizeof(Chunk), 64));
+    if (c == nullptr) return nullptr;
+    allocations_.push_back(c);
+    t->chunks[session_id >> 8].store(c, std::memory_order_release);
+  }
+  return &c->slots[session_id & 0xff];
+}
+
+absl::StatusOr<rte_hash*> SessionTable::v6_table_for(uint8_t length, bool create) {
+  const int n = v6_count_.load(std::memory_order_relaxed);
+  for (int i = 0; i < n; ++i)
+    if (v6_[i].length == length) return v6_[i].hash;
+  if (!create) return nullptr;
+  if (n == kMaxV6Lengths)
+    return absl::ResourceExhaustedError(
+        absl::StrFormat("at most %d distinct IPv6 prefix lengths are supported", kMaxV6Lengths));
+  const std::string hname = absl::StrCat(name_, "_v6_", length);
+  rte_hash_parameters hp{};
+  hp.name = hname.c_str();
+  hp.entries = std::max<uint32_t>(capacity_, 64);
+  hp.key_len = sizeof(uint64_t);
+  hp.hash_func = rte_hash_crc;
+  hp.socket_id = 0;
+  hp.extra_flag = RTE_HASH_EXTRA_FLAGS_RW_CONCURRENCY_LF | RTE_HASH_EXTRA_FLAGS_EXT_TABLE;
+  rte_hash* h = rte_hash_create(&hp);
+  if (h == nullptr)
+    return absl::ResourceExhaustedError(absl::StrCat("rte_hash_create failed: ", rte_strerror(rte_errno)));
+  if (qsbr_ != nullptr) {
+    rte_hash_rcu_config rc{};
+    rc.v = qsbr_;
+    rc.mode = RTE_HASH_QSBR_MODE_DQ;
+    if (rte_hash_rcu_qsbr_add(h, &rc) != 0) {
+      rte_hash_free(h);
+      return absl::InternalError("rte_hash_rcu_qsbr_add failed");
+    }
+  }
+  // Append-only: readers scan the first v6_count_ entries, so a published
+  // entry never moves.
+  v6_[n] = V6Table{length, h};
+  v6_count_.store(n + 1, std::memory_order_release);
+  return h;
+}
+
+absl::StatusOr<uint32_t> SessionTable::add(const SessionSpec& spec) {
+  if (spec.tunnel_id == 0 || spec.session_id == 0)
+    return absl::InvalidArgumentError("tunnel and session IDs must be non-zero");
+  if (!spec.lac_mac && !encap_.has_default_lac_mac)
+    return absl::InvalidArgumentError("no MAC address for the LAC and no access next hop");
+  if (spec.ipv6_prefix_len > 64)
+    return absl::InvalidArgumentError("IPv6 prefix longer than /64");
+  std::atomic<uint32_t>* cell = upstream_cell(spec.tunnel_id, spec.session_id, true);
+  if (cell == nullptr) return absl::ResourceExhaustedError("out of memory for the upstream index");
+  if (cell->load(std::memory_order_relaxed) != kNoSession)
+    return absl::AlreadyExistsError(
+        absl::StrFormat("session %u/%u already exists", spec.tunnel_id, spec.session_id));
+  if (spec.subscriber_ipv4 != 0 && lookup_ipv4(spec.subscriber_ipv4) != kNoSession)
+    return absl::AlreadyExistsError("subscriber IPv4 address already in use");
+  if (free_slots_.empty()) {
+    reclaim();
+    if (free_slots_.empty())
+      return absl::ResourceExhaustedError(absl::StrFormat("session table full (%u)", capacity_));
+  }
+  const uint32_t slot = free_slots_.back();
+
+  SessionEntry& e = entries_[slot];
+  build_encap(e, spec);
+  e.lac_ipv4_be = __builtin_bswap32(spec.lac_ipv4);
+  e.lac_port_be = __builtin_bswap16(spec.lac_port);
+  e.subscriber_ipv4_be = __builtin_bswap32(spec.subscriber_ipv4);
+  e.mtu = spec.mtu;
+  e.tunnel_id = spec.tunnel_id;
+  e.session_id = spec.session_id;
+  e.peer_tunnel_id = spec.peer_tunnel_id;
+  e.peer_session_id = spec.peer_session_id;
+  e.ipv6_prefix_len = spec.ipv6_prefix_len;
+  std::memcpy(e.ipv6_prefix, spec.ipv6_prefix.data(), 8);
+  __atomic_store_n(&e.flags, spec.flags, __ATOMIC_RELEASE);
+
+  if (spec.subscriber_ipv4 != 0 && rte_lpm_add(lpm_, spec.subscriber_ipv4, 32, slot) != 0)
+    return absl::ResourceExhaustedError("IPv4 route table full");
+  if (spec.ipv6_prefix_len != 0) {
+    auto h = v6_table_for(spec.ipv6_prefix_len, true);
+    if (!h.ok()) {
+      if (spec.subscriber_ipv4 != 0) rte_lpm_delete(lpm_, spec.subscriber_ipv4, 32);
+      return h.status();
+    }
+    const uint64_t key = load_top64(spec.ipv6_prefix.data()) & prefix_mask(spec.ipv6_prefix_len);
+    if (rte_hash_add_key_data(*h, &key, reinterpret_cast<void*>(uintptr_t{slot})) != 0) {
+      if (spec.subscriber_ipv4 != 0) rte_lpm_delete(lpm_, spec.subscriber_ipv4, 32);
+      return absl::ResourceExhaustedError("IPv6 prefix table full");
+    }
+  }
+  free_slots_.pop_back();
+  specs_[slot] = spec;
+  cell->store(slot, std::memory_order_release);
+  ++live_;
+  return slot;
+}
+
+absl::Status SessionTable::remove(uint16_t tunnel_id, uint16_t session_id) {
+  std::atomic<uint32_t>* cell = upstream_cell(tunnel_id, session_id, false);
+  const uint32_t slot = cell ? cell->load(std::memory_order_relaxed) : kNoSession;
+  if (slot == kNoSession)
+    return absl::NotFoundError(absl::StrFormat("no session %u/%u", tunnel_id, session_id));
+  const SessionSpec& spec = specs_[slot];
+  cell->store(kNoSession, std::memory_order_release);
+  __atomic_store_n(&entries_[slot].flags, uint16_t{0}, __ATOMIC_RELEASE);
+  if (spec.subscriber_ipv4 != 0) rte_lpm_delete(lpm_, spec.subscriber_ipv4, 32);
+  if (spec.ipv6_prefix_len != 0) {
+    auto h = v6_table_for(spec.ipv6_prefix_len, false);
+    if (h.ok() && *h != nullptr) {
+      const uint64_t key = load_top64(spec.ipv6_prefix.data()) & prefix_mask(spec.ipv6_prefix_len);
+      rte_hash_del_key(*h, &key);
+    }
+  }
+  --live_;
+  if (dq_ == nullptr) {  // no workers registered: nothing can hold the slot
+    recycle(slot);
+    return absl::OkStatus();
+  }
+  uint64_t elem = slot;
+  if (rte_rcu_qsbr_dq_enqueue(dq_, &elem) != 0) {
+    // The queue only fills if workers stop reporting quiescence; waiting
+    // for them is the safe fallback.
+    rte_rcu_qsbr_synchronize(qsbr_, RTE_QSBR_THRID_INVALID);
+    reclaim();
+    if (rte_rcu_qsbr_dq_enqueue(dq_, &elem) != 0) recycle(slot);
+  }
+  return absl::OkStatus();
+}
+
+absl::Status SessionTable::set_flags(uint32_t slot, uint16_t flags) {
+  if (slot == kNoSession || slot > capacity_) return absl::InvalidArgumentError("bad slot");
+  specs_[slot].flags = flags;
+  __atomic_store_n(&entries_[slot].flags, flags, __ATOMIC_RELEASE);
+  return absl::OkStatus();
+}
+
+absl::Status SessionTable::set_subscriber_ipv4(uint32_t slot, uint32_t ipv4) {
+  if (slot == kNoSession || slot > capacity_) return absl::InvalidArgumentError("bad slot");
+  SessionSpec& spec = specs_[slot];
+  if (ipv4 != 0 && ipv4 != spec.subscriber_ipv4 && lookup_ipv4(ipv4) != kNoSession)
+    return absl::AlreadyExistsError("subscriber IPv4 address already in use");
+  if (spec.subscriber_ipv4 != 0) rte_lpm_delete(lpm_, spec.subscriber_ipv4, 32);
+  __atomic_store_n(&entries_[slot].subscriber_ipv4_be, __builtin_bswap32(ipv4), __ATOMIC_RELEASE);
+  spec.subscriber_ipv4 = ipv4;
+  if (ipv4 != 0 && rte_lpm_add(lpm_, ipv4, 32, slot) != 0)
+    return absl::ResourceExhaustedError("IPv4 route table full");
+  return absl::OkStatus();
+}
+
+uint32_t SessionTable::reclaim() {
+  if (dq_ == nullptr) return 0;
+  const uint64_t before = recycled_;
+  unsigned freed = 0, pending = 0, available = 0;
+  rte_rcu_qsbr_dq_reclaim(dq_, capacity_, &freed, &pending, &available);
+  return static_cast<uint32_t>(recycled_ - before);
+}
+
+void SessionTable::free_slots(void* ctx, void* elems, unsigned n) {
+  auto* self = static_cast<SessionTable*>(ctx);
+  const auto* slots = static_cast<const uint64_t*>(elems);
+  for (unsigned i = 0; i < n; ++i) self->recycle(static_cast<uint32_t>(slots[i]));
+}
+
+void SessionTable::recycle(uint32_t slot) {
+  if (recycle_hook_ != nullptr) recycle_hook_(recycle_ctx_, slot);
+  specs_[slot] = SessionSpec{};
+  free_slots_.push_back(slot);
+  ++recycled_;
+}
+
+}  // namespace lns::dp

@@ -1,0 +1,171 @@
+// The lock-free session tables: the control-plane thread is the only writer,
+// workers read without locks. Upstream lookup is a direct index by our own
+// tunnel and session IDs (we allocate them, so a two-level array beats a hash;
+// see tests/bench/lookup_bench.cc); downstream IPv4 is an rte_lpm of /32s (and
+// later framed routes), IPv6 an rte_hash per delegated prefix length. Freed
+// slots go through an RCU QSBR defer queue, so a worker never sees a slot
+// reused under it.
+#pragma once
+
+#include <array>
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <rte_hash.h>
+#include <rte_lpm.h>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "dataplane/session_entry.h"
+
+struct rte_rcu_qsbr;
+struct rte_rcu_qsbr_dq;
+
+namespace lns::dp {
+
+// How the encapsulation toward LACs looks: our side of the access port.
+struct AccessEncap {
+  std::array<uint8_t, 6> our_mac{};
+  std::array<uint8_t, 6> default_lac_mac{};  // access next hop
+  bool has_default_lac_mac = false;
+  uint32_t our_ipv4 = 0;  // host order
+  std::optional<uint16_t> vlan;
+};
+
+struct SessionSpec {
+  uint32_t lac_ipv4 = 0;  // host order
+  uint16_t lac_port = 1701;
+  uint16_t tunnel_id = 0;
+  uint16_t session_id = 0;
+  uint16_t peer_tunnel_id = 0;
+  uint16_t peer_session_id = 0;
+  uint32_t subscriber_ipv4 = 0;  // host order; 0 = none yet
+  std::array<uint8_t, 8> ipv6_prefix{};
+  uint8_t ipv6_prefix_len = 0;  // 0 = none
+  uint16_t mtu = 1460;
+  std::optional<std::array<uint8_t, 6>> lac_mac;
+  uint16_t flags = 0;
+};
+
+struct SessionTableConfig {
+  uint32_t capacity = 65536;
+  int socket_id = 0;
+  const char* name = "lns";  // prefix for DPDK object names (unique per process)
+};
+
+class SessionTable {
+ public:
+  static absl::StatusOr<std::unique_ptr<SessionTable>> create(const SessionTableConfig& cfg,
+                                                             const AccessEncap& encap,
+                                                             rte_rcu_qsbr* qsbr);
+  ~SessionTable();
+  SessionTable(const SessionTable&) = delete;
+  SessionTable& operator=(const SessionTable&) = delete;
+
+  // ---- control plane (single writer) ----
+  absl::StatusOr<uint32_t> add(const SessionSpec& spec);
+  // Unpublishes the session at once; its slot and counters are recycled
+  // after every worker has passed a quiescent state.
+  absl::Status remove(uint16_t tunnel_id, uint16_t session_id);
+  absl::Status set_flags(uint32_t slot, uint16_t flags);
+  absl::Status set_subscriber_ipv4(uint32_t slot, uint32_t ipv4);
+  // Returns how many removed slots were recycled by this call.
+  uint32_t reclaim();
+  uint32_t size() const { return live_; }
+  uint32_t capacity() const { return capacity_; }
+  // Called with each slot just before it returns to the free list, so
+  // per-worker counters can be folded into totals and zeroed.
+  void set_recycle_hook(void (*hook)(void* ctx, uint32_t slot), void* ctx) {
+    recycle_hook_ = hook;
+    recycle_ctx_ = ctx;
+  }
+  uint64_t recycled() const { return recycled_; }
+
+  // ---- workers (lock-free readers) ----
+  uint32_t lookup_upstream(uint16_t tunnel_id, uint16_t session_id) const {
+    const TunnelPage* t = tunnels_[tunnel_id].load(std::memory_order_acquire);
+    if (t == nullptr) return kNoSession;
+    const Chunk* c = t->chunks[session_id >> 8].load(std::memory_order_acquire);
+    if (c == nullptr) return kNoSession;
+    return c->slots[session_id & 0xff].load(std::memory_order_acquire);
+  }
+  uint32_t lookup_ipv4(uint32_t dst_host_order) const {
+    uint32_t slot;
+    return rte_lpm_lookup(lpm_, dst_host_order, &slot) == 0 ? slot : kNoSession;
+  }
+  // Longest match over the (at most kMaxV6Lengths) prefix lengths in use.
+  uint32_t lookup_ipv6(const uint8_t* dst) const {
+    const int n = v6_count_.load(std::memory_order_acquire);
+    if (n == 0) return kNoSession;
+    const uint64_t top = load_top64(dst);
+    uint32_t best = kNoSession;
+    uint8_t best_len = 0;
+    for (int i = 0; i < n; ++i) {
+      const V6Table& t = v6_[i];
+      if (t.length <= best_len) continue;
+      const uint64_t key = top & prefix_mask(t.length);
+      void* data;
+      if (rte_hash_lookup_data(t.hash, &key, &data) >= 0) {
+        best = static_cast<uint32_t>(reinterpret_cast<uintptr_t>(data));
+        best_len = t.length;
+      }
+    }
+    return best;
+  }
+  const SessionEntry& entry(uint32_t slot) const { return entries_[slot]; }
+  uint16_t flags(uint32_t slot) const {
+    return __atomic_load_n(&entries_[slot].flags, __ATOMIC_ACQUIRE);
+  }
+
+ private:
+  struct Chunk {
+    std::atomic<uint32_t> slots[256];
+  };
+  struct TunnelPage {
+    std::atomic<Chunk*> chunks[256];
+  };
+  struct V6Table {
+    uint8_t length = 0;
+    rte_hash* hash = nullptr;
+  };
+  static constexpr int kMaxV6Lengths = 4;
+
+  SessionTable() = default;
+  static uint64_t load_top64(const uint8_t* a) {
+    uint64_t v = 0;
+    for (int i = 0; i < 8; ++i) v = (v << 8) | a[i];
+    return v;
+  }
+  static uint64_t prefix_mask(uint8_t len) {
+    return len >= 64 ? ~uint64_t{0} : ~(~uint64_t{0} >> len);
+  }
+  void build_encap(SessionEntry& e, const SessionSpec& spec) const;
+  std::atomic<uint32_t>* upstream_cell(uint16_t tunnel_id, uint16_t session_id, bool create);
+  absl::StatusOr<rte_hash*> v6_table_for(uint8_t length, bool create);
+  static void free_slots(void* ctx, void* elems, unsigned n);
+  void recycle(uint32_t slot);
+
+  uint32_t capacity_ = 0;
+  uint32_t live_ = 0;
+  uint64_t recycled_ = 0;
+  AccessEncap encap_;
+  SessionEntry* entries_ = nullptr;  // capacity_ + 1, slot 0 unused
+  std::vector<SessionSpec> specs_;   // control-plane copy, by slot
+  std::vector<uint32_t> free_slots_;
+  std::unique_ptr<std::atomic<TunnelPage*>[]> tunnels_;
+  std::vector<void*> allocations_;  // pages and chunks, freed in the destructor
+  rte_lpm* lpm_ = nullptr;
+  std::array<V6Table, kMaxV6Lengths> v6_{};
+  std::atomic<int> v6_count_{0};
+  rte_rcu_qsbr* qsbr_ = nullptr;
+  rte_rcu_qsbr_dq* dq_ = nullptr;
+  void (*recycle_hook_)(void*, uint32_t) = nullptr;
+  void* recycle_ctx_ = nullptr;
+  std::string name_;
+};
+
+}  // namespace lns::dp

@@ -1,0 +1,439 @@
+#include "dataplane/worker.h"
+
+#include <cstring>
+
+#include <rte_cycles.h>
+#include <rte_ethdev.h>
+#include <rte_ip.h>
+#include <rte_ip_frag.h>
+#include <rte_malloc.h>
+#include <rte_mbuf.h>
+#include <rte_prefetch.h>
+#include <rte_rcu_qsbr.h>
+#include <rte_ring.h>
+
+#include "absl/strings/str_cat.h"
+#include "common/byte_order.h"
+#include "common/checksum.h"
+#include "common/ip_forward.h"
+#include "common/l2tp_header.h"
+#include "common/ppp_header.h"
+
+namespace lns::dp {
+namespace {
+
+constexpr uint32_t kMaxFragments = 16;
+
+// Ethernet header of a received frame: length of the L2 header and the
+// ethertype behind an optional 802.1Q tag. Returns false when the frame is
+// too short or tagged differently from what the port expects.
+struct L2 {
+  uint32_t len;
+  uint16_t ethertype;
+};
+
+inline DropReason parse_l2(const uint8_t* p, uint32_t len, uint16_t vlan, L2* out, bool* ok) {
+  *ok = false;
+  if (len < 14) [[unlikely]]
+    return DropReason::truncated;
+  uint16_t et = load_be16(p + 12);
+  if (et == kEtherVlan) {
+    if (len < 18) [[unlikely]]
+      return DropReason::truncated;
+    if (vlan != (load_be16(p + 14) & 0x0fff)) [[unlikely]]
+      return DropReason::vlan_mismatch;
+    out->len = 18;
+    out->ethertype = load_be16(p + 16);
+  } else {
+    if (vlan != kNoVlan) [[unlikely]]
+      return DropReason::vlan_mismatch;
+    out->len = 14;
+    out->ethertype = et;
+  }
+  *ok = true;
+  return DropReason::truncated;
+}
+
+inline uint32_t l2_header_len(uint16_t vlan) { return vlan == kNoVlan ? 14 : 18; }
+
+inline void write_l2(uint8_t* p, const std::array<uint8_t, 6>& dst, const std::array<uint8_t, 6>& src,
+                     uint16_t vlan, uint16_t ethertype) {
+  std::memcpy(p, dst.data(), 6);
+  std::memcpy(p + 6, src.data(), 6);
+  if (vlan != kNoVlan) {
+    store_be16(p + 12, kEtherVlan);
+    store_be16(p + 14, vlan);
+    store_be16(p + 16, ethertype);
+  } else {
+    store_be16(p + 12, ethertype);
+  }
+}
+
+}  // namespace
+
+Worker::~Worker() {
+  if (frag_table_ != nullptr) {
+    rte_ip_frag_table_destroy(frag_table_);
+  }
+  if (death_row_ != nullptr) {
+    rte_ip_frag_free_death_row(static_cast<rte_ip_frag_death_row*>(death_row_), 0);
+    rte_free(death_row_);
+  }
+}
+
+absl::Status Worker::init(const WorkerConfig& cfg) {
+  cfg_ = cfg;
+  if (cfg_.sessions == nullptr || cfg_.punt_ring == nullptr || cfg_.session_counters == nullptr)
+    return absl::InvalidArgumentError("worker needs sessions, a punt ring and session counters");
+  to_core_.port = cfg_.core_port;
+  to_access_.port = cfg_.access_port;
+  tsc_hz_ = rte_get_tsc_hz();
+  punt_last_tsc_ = rte_rdtsc();
+  punt_tokens_ = uint64_t{cfg_.punt_burst} * tsc_hz_;
+  const uint64_t max_cycles = tsc_hz_ / 1000 * cfg_.reassembly_timeout_ms;
+  const uint32_t flows = cfg_.reassembly_max_flows;
+  frag_table_ = rte_ip_frag_table_create(flows, 8 /* entries per bucket */, flows, max_cycles,
+                                         static_cast<int>(rte_socket_id()));
+  if (frag_table_ == nullptr) return absl::ResourceExhaustedError("cannot create reassembly table");
+  death_row_ = rte_zmalloc("lns_death_row", sizeof(rte_ip_frag_death_row), 64);
+  if (death_row_ == nullptr) return absl::ResourceExhaustedError("cannot allocate death row");
+  if (cfg_.qsbr != nullptr) {
+    if (rte_rcu_qsbr_thread_register(cfg_.qsbr, cfg_.index) != 0)
+      return absl::InternalError(absl::StrCat("RCU registration failed for worker ", cfg_.index));
+    rte_rcu_qsbr_thread_online(cfg_.qsbr, cfg_.index);
+  }
+  return absl::OkStatus();
+}
+
+void Worker::drop(rte_mbuf* m, DropReason r) {
+  stats_.count_drop(r);
+  rte_pktmbuf_free(m);
+}
+
+void Worker::refill_punt_tokens(uint64_t now) {
+  const uint64_t cap = uint64_t{cfg_.punt_burst} * tsc_hz_;
+  const uint64_t elapsed = now - punt_last_tsc_;
+  punt_last_tsc_ = now;
+  // Tokens are kept in units of 1/tsc_hz packets so refill needs no division.
+  const uint64_t add = elapsed * cfg_.punt_rate_pps;
+  punt_tokens_ = (cap - punt_tokens_ < add) ? cap : punt_tokens_ + add;
+}
+
+void Worker::punt(rte_mbuf* m) {
+  if (punt_tokens_ < tsc_hz_) [[unlikely]] {
+    drop(m, DropReason::punt_policed);
+    return;
+  }
+  if (rte_ring_sp_enqueue(cfg_.punt_ring, m) != 0) [[unlikely]] {
+    drop(m, DropReason::punt_ring_full);
+    return;
+  }
+  punt_tokens_ -= tsc_hz_;
+  ++stats_.punted;
+}
+
+void Worker::flush(TxBuffer& tx) {
+  if (tx.count == 0) return;
+  uint16_t sent = rte_eth_tx_burst(tx.port, cfg_.queue, tx.pkts, tx.count);
+  if (sent < tx.count) [[unlikely]]
+    sent += rte_eth_tx_burst(tx.port, cfg_.queue, tx.pkts + sent, tx.count - sent);
+  for (uint16_t i = sent; i < tx.count; ++i) drop(tx.pkts[i], DropReason::tx_full);
+  tx.count = 0;
+}
+
+void Worker::send(TxBuffer& tx, rte_mbuf* m) {
+  if (tx.count == std::size(tx.pkts)) [[unlikely]]
+    flush(tx);
+  tx.pkts[tx.count++] = m;
+}
+
+void Worker::upstream(rte_mbuf* m, bool reassembled) {
+  uint8_t* p = rte_pktmbuf_mtod(m, uint8_t*);
+  const uint32_t seg_len = rte_pktmbuf_data_len(m);
+  const uint32_t pkt_len = rte_pktmbuf_pkt_len(m);
+  L2 l2;
+  bool ok;
+  DropReason r = parse_l2(p, seg_len, cfg_.access_vlan, &l2, &ok);
+  if (!ok) [[unlikely]]
+    return drop(m, r);
+  if (l2.ethertype != kEtherIpv4) [[unlikely]] {
+    if (l2.ethertype == kEtherArp) return punt(m);
+    return drop(m, DropReason::unsupported_ethertype);
+  }
+  uint8_t* ip = p + l2.len;
+  if (seg_len < l2.len + 20) [[unlikely]]
+    return drop(m, DropReason::truncated);
+  const uint32_t ihl = (ip[0] & 0x0f) * 4u;
+  const uint32_t ip_len = load_be16(ip + 2);
+  if ((ip[0] >> 4) != 4 || ihl < 20 || ip_len < ihl || seg_len < l2.len + ihl) [[unlikely]]
+    return drop(m, DropReason::outer_bad_ip);
+  if (l2.len + ip_len > pkt_len) [[unlikely]]
+    return drop(m, DropReason::truncated);
+  if (!reassembled) {
+    const uint64_t csum_flags = m->ol_flags & RTE_MBUF_F_RX_IP_CKSUM_MASK;
+    if (csum_flags == RTE_MBUF_F_RX_IP_CKSUM_BAD ||
+        (csum_flags != RTE_MBUF_F_RX_IP_CKSUM_GOOD && checksum_fold(checksum_partial(ip, ihl)) != 0))
+        [[unlikely]]
+      return drop(m, DropReason::outer_bad_ip);
+  }
+  if (load_be32(ip + 16) != cfg_.access_ipv4) [[unlikely]]
+    return drop(m, DropReason::not_for_us);
+  if (ip[9] != kIpProtoUdp) [[unlikely]]
+    return drop(m, DropReason::not_l2tp);
+  if ((load_be16(ip + 6) & 0x3fff) != 0) [[unlikely]] {  // MF or offset: a fragment
+    m->l2_len = l2.len;
+    m->l3_len = ihl;
+    ++stats_.fragments_in;
+    auto* dr = static_cast<rte_ip_frag_death_row*>(death_row_);
+    const uint32_t before = dr->cnt;
+    rte_mbuf* whole = rte_ipv4_frag_reassemble_packet(frag_table_, dr, m, now_tsc_,
+                                                      reinterpret_cast<rte_ipv4_hdr*>(ip));
+    stats_.drops[static_cast<size_t>(DropReason::reassembly_failed)] += dr->cnt - before;
+    if (whole == nullptr) return;  // held until the datagram is complete
+    ++stats_.reassembled;
+    stats_.fragments_merged += whole->nb_segs;
+    return upstream(whole, true);
+  }
+  uint8_t* udp = ip + ihl;
+  const uint32_t udp_off = l2.len + ihl;
+  if (seg_len < udp_off + 8) [[unlikely]]
+    return drop(m, DropReason::truncated);
+  if (load_be16(udp + 2) != kL2tpPort) [[unlikely]]
+    return drop(m, DropReason::not_l2tp);
+  const uint32_t udp_len = load_be16(udp + 4);
+  if (udp_len < 8 || udp_len > ip_len - ihl) [[unlikely]]
+    return drop(m, DropReason::truncated);
+
+  // Headers must be in the first segment; the payload may continue beyond
+  // it in a reassembled datagram.
+  uint8_t* l2tp = udp + 8;
+  const uint32_t l2tp_total = udp_len - 8;
+  const uint32_t l2tp_seg = std::min(l2tp_total, seg_len - (udp_off + 8));
+  if (l2tp_seg < std::min<uint32_t>(l2tp_total, 14)) [[unlikely]]
+    return drop(m, DropReason::truncated);
+  L2tpHeader lh;
+  const L2tpHeaderStatus ls = parse_l2tp_header(l2tp, l2tp_total, &lh);
+  if (ls != L2tpHeaderStatus::kOk) [[unlikely]]
+    return drop(m, ls == L2tpHeaderStatus::kBadVersion ? DropReason::l2tp_bad_version
+                                                       : DropReason::l2tp_bad_header);
+  if (lh.is_control()) return punt(m);
+
+  const uint32_t slot = cfg_.sessions->lookup_upstream(lh.tunnel_id, lh.session_id);
+  if (slot == kNoSession) [[unlikely]]
+    return drop(m, DropReason::unknown_session);
+  const SessionEntry& e = cfg_.sessions->entry(slot);
+  if (e.lac_ipv4_be != rte_cpu_to_be_32(load_be32(ip + 12)) || e.lac_port_be != rte_cpu_to_be_16(load_be16(udp)))
+      [[unlikely]]
+    return drop(m, DropReason::spoofed_lac);
+
+  if (lh.payload_offset > l2tp_seg) [[unlikely]]
+    return drop(m, DropReason::truncated);
+  uint8_t* ppp = l2tp + lh.payload_offset;
+  const uint32_t ppp_avail = l2tp_seg - lh.payload_offset;
+  PppHeader ph;
+  if (!parse_ppp_header(ppp, std::min<uint32_t>(ppp_avail, lh.payload_length), &ph)) [[unlikely]]
+    return drop(m, DropReason::ppp_bad_header);
+  if (!ppp_is_network_data(ph.protocol)) return punt(m);
+
+  uint8_t* inner = ppp + ph.length;
+  const uint32_t inner_off = static_cast<uint32_t>(inner - p);
+  // Bytes of inner packet available in the whole chain, bounded by L2TP.
+  const uint32_t inner_avail = std::min<uint32_t>(lh.payload_length - ph.length, pkt_len - inner_off);
+  const uint32_t inner_seg = seg_len - inner_off;
+  const uint16_t flags = cfg_.sessions->flags(slot);
+  uint32_t inner_len;
+  const bool v6 = ph.protocol == kPppIpv6;
+  if (!v6) {
+    if (!(flags & kForwardIpv4)) [[unlikely]]
+      return drop(m, DropReason::session_not_up);
+    if (inner_seg < 20 || check_ipv4(inner, inner_avail, &inner_len) != IpCheck::kOk ||
+        inner_seg < (inner[0] & 0x0fu) * 4u) [[unlikely]]
+      return drop(m, DropReason::inner_bad_ip);
+    if (load_be32(inner + 12) != rte_be_to_cpu_32(e.subscriber_ipv4_be)) [[unlikely]]
+      return drop(m, DropReason::spoofed_source);
+    if (!decrement_ttl_ipv4(inner)) [[unlikely]]
+      return drop(m, DropReason::ttl_expired);
+    if (cfg_.mss_clamp != 0 && inner[9] == kIpProtoTcp) clamp_mss_ipv4(inner, std::min(inner_len, inner_seg), cfg_.mss_clamp);
+  } else {
+    if (!(flags & kForwardIpv6)) [[unlikely]]
+      return drop(m, DropReason::session_not_up);
+    if (inner_seg < 40 || check_ipv6(inner, inner_avail, &inner_len) != IpCheck::kOk) [[unlikely]]
+      return drop(m, DropReason::inner_bad_ip);
+    if (inner[8] == 0xfe && (inner[9] & 0xc0) == 0x80) [[unlikely]]
+      return drop(m, DropReason::ipv6_link_local);
+    if (e.ipv6_prefix_len == 0 || !ipv6_prefix_match(inner + 8, e.ipv6_prefix, e.ipv6_prefix_len)) [[unlikely]]
+      return drop(m, DropReason::spoofed_source);
+    if (!decrement_hop_limit_ipv6(inner)) [[unlikely]]
+      return drop(m, DropReason::ttl_expired);
+    if (cfg_.mss_clamp != 0 && inner[6] == kIpProtoTcp) clamp_mss_ipv6(inner, std::min(inner_len, inner_seg), cfg_.mss_clamp);
+  }
+
+  const uint32_t eth_len = l2_header_len(cfg_.core_vlan);
+  rte_pktmbuf_adj(m, static_cast<uint16_t>(inner_off - eth_len));
+  const uint32_t excess = rte_pktmbuf_pkt_len(m) - (eth_len + inner_len);
+  if (excess != 0 && rte_pktmbuf_trim(m, static_cast<uint16_t>(excess)) != 0) [[unlikely]]
+    return drop(m, DropReason::inner_bad_ip);
+  write_l2(rte_pktmbuf_mtod(m, uint8_t*), cfg_.core_dst_mac, cfg_.core_src_mac, cfg_.core_vlan,
+           v6 ? kEtherIpv6 : kEtherIpv4);
+  SessionCounters& c = cfg_.session_counters[slot];
+  ++c.up_packets;
+  c.up_bytes += inner_len;
+  ++stats_.decapsulated;
+  send(to_core_, m);
+}
+
+void Worker::encapsulate(rte_mbuf* m, const SessionEntry& e, uint32_t slot, uint32_t ip_len, bool ipv6) {
+  // m starts at the inner IP header.
+  uint8_t* h = reinterpret_cast<uint8_t*>(rte_pktmbuf_prepend(m, e.encap_len));
+  if (h == nullptr) [[unlikely]]
+    return drop(m, DropReason::no_mbuf);
+  std::memcpy(h, e.encap, e.encap_len);
+  uint8_t* ip = h + e.encap_ip_off;
+  const uint32_t outer_len = e.encap_len - e.encap_ip_off + ip_len;
+  store_be16(ip + 2, static_cast<uint16_t>(outer_len));
+  store_be16(ip + 10, checksum_fold(e.encap_ip_sum + outer_len));
+  store_be16(ip + 24, static_cast<uint16_t>(outer_len - 20));
+  uint8_t* proto = h + e.encap_ppp_off;
+  if (e.encap_len - e.encap_ppp_off == 1) {
+    proto[0] = ipv6 ? 0x57 : 0x21;
+  } else {
+    store_be16(proto, ipv6 ? kPppIpv6 : kPppIpv4);
+  }
+  SessionCounters& c = cfg_.session_counters[slot];
+  ++c.down_packets;
+  c.down_bytes += ip_len;
+  ++stats_.encapsulated;
+  send(to_access_, m);
+}
+
+void Worker::downstream(rte_mbuf* m) {
+  uint8_t* p = rte_pktmbuf_mtod(m, uint8_t*);
+  const uint32_t seg_len = rte_pktmbuf_data_len(m);
+  const uint32_t pkt_len = rte_pktmbuf_pkt_len(m);
+  L2 l2;
+  bool ok;
+  DropReason r = parse_l2(p, seg_len, cfg_.core_vlan, &l2, &ok);
+  if (!ok) [[unlikely]]
+    return drop(m, r);
+  uint8_t* ip = p + l2.len;
+  const uint32_t avail = pkt_len - l2.len;
+  const uint32_t seg_avail = seg_len - l2.len;
+  uint32_t ip_len;
+  uint32_t slot;
+  bool v6;
+  if (l2.ethertype == kEtherIpv4) {
+    if (seg_avail < 20 || check_ipv4(ip, avail, &ip_len) != IpCheck::kOk || seg_avail < (ip[0] & 0x0fu) * 4u) [[unlikely]]
+      return drop(m, DropReason::inner_bad_ip);
+    slot = cfg_.sessions->lookup_ipv4(load_be32(ip + 16));
+    v6 = false;
+  } else if (l2.ethertype == kEtherIpv6) {
+    if (seg_avail < 40 || check_ipv6(ip, avail, &ip_len) != IpCheck::kOk) [[unlikely]]
+      return drop(m, DropReason::inner_bad_ip);
+    slot = cfg_.sessions->lookup_ipv6(ip + 24);
+    v6 = true;
+  } else {
+    if (l2.ethertype == kEtherArp) return punt(m);
+    return drop(m, DropReason::unsupported_ethertype);
+  }
+  if (slot == kNoSession) [[unlikely]]
+    return drop(m, DropReason::no_route);
+  const SessionEntry& e = cfg_.sessions->entry(slot);
+  const uint16_t flags = cfg_.sessions->flags(slot);
+  if (!(flags & (v6 ? kForwardIpv6 : kForwardIpv4))) [[unlikely]]
+    return drop(m, DropReason::session_not_up);
+  if (v6) {
+    if (!decrement_hop_limit_ipv6(ip)) [[unlikely]]
+      return drop(m, DropReason::ttl_expired);
+    if (cfg_.mss_clamp != 0 && ip[6] == kIpProtoTcp) clamp_mss_ipv6(ip, std::min(ip_len, seg_avail), cfg_.mss_clamp);
+  } else {
+    if (!decrement_ttl_ipv4(ip)) [[unlikely]]
+      return drop(m, DropReason::ttl_expired);
+    if (cfg_.mss_clamp != 0 && ip[9] == kIpProtoTcp) clamp_mss_ipv4(ip, std::min(ip_len, seg_avail), cfg_.mss_clamp);
+  }
+  rte_pktmbuf_adj(m, static_cast<uint16_t>(l2.len));
+  const uint32_t excess = rte_pktmbuf_pkt_len(m) - ip_len;
+  if (excess != 0 && rte_pktmbuf_trim(m, static_cast<uint16_t>(excess)) != 0) [[unlikely]]
+    return drop(m, DropReason::inner_bad_ip);
+
+  if (ip_len > e.mtu) [[unlikely]] {
+    if (v6 || (load_be16(ip + 6) & 0x4000) || cfg_.direct_pool == nullptr || cfg_.indirect_pool == nullptr)
+      return drop(m, DropReason::mtu_exceeded_df);
+    rte_mbuf* frags[kMaxFragments];
+    const int n = rte_ipv4_fragment_packet(m, frags, kMaxFragments, e.mtu, cfg_.direct_pool,
+                                           cfg_.indirect_pool);
+    rte_pktmbuf_free(m);  // fragments hold their own references to the data
+    if (n <= 0) [[unlikely]] {
+      stats_.count_drop(DropReason::fragmentation_failed);
+      return;
+    }
+    ++stats_.fragmented;
+    for (int i = 0; i < n; ++i) {
+      // The library leaves header checksums to offload; we have none here.
+      auto* fh = rte_pktmbuf_mtod(frags[i], rte_ipv4_hdr*);
+      fh->hdr_checksum = 0;
+      fh->hdr_checksum = rte_ipv4_cksum(fh);
+      encapsulate(frags[i], e, slot, rte_pktmbuf_pkt_len(frags[i]), false);
+    }
+    return;
+  }
+  encapsulate(m, e, slot, ip_len, v6);
+}
+
+void Worker::drain_inject(rte_ring* ring, TxBuffer& tx) {
+  if (ring == nullptr) return;
+  rte_mbuf* pkts[kBurst];
+  const unsigned n = rte_ring_sc_dequeue_burst(ring, reinterpret_cast<void**>(pkts), kBurst, nullptr);
+  for (unsigned i = 0; i < n; ++i) send(tx, pkts[i]);
+  stats_.injected += n;
+}
+
+uint32_t Worker::poll_once() {
+  const uint64_t start = rte_rdtsc();
+  now_tsc_ = start;
+  ++stats_.polls;
+  refill_punt_tokens(start);
+  rte_mbuf* pkts[kBurst];
+  uint32_t total = 0;
+
+  uint16_t n = rte_eth_rx_burst(cfg_.access_port, cfg_.queue, pkts, kBurst);
+  stats_.rx_access += n;
+  total += n;
+  for (uint16_t i = 0; i < n; ++i) {
+    if (i + 1 < n) rte_prefetch0(rte_pktmbuf_mtod(pkts[i + 1], void*));
+    upstream(pkts[i], false);
+  }
+  n = rte_eth_rx_burst(cfg_.core_port, cfg_.queue, pkts, kBurst);
+  stats_.rx_core += n;
+  total += n;
+  for (uint16_t i = 0; i < n; ++i) {
+    if (i + 1 < n) rte_prefetch0(rte_pktmbuf_mtod(pkts[i + 1], void*));
+    downstream(pkts[i]);
+  }
+  drain_inject(cfg_.inject_access, to_access_);
+  drain_inject(cfg_.inject_core, to_core_);
+  flush(to_core_);
+  flush(to_access_);
+
+  auto* dr = static_cast<rte_ip_frag_death_row*>(death_row_);
+  if (start - last_expiry_tsc_ > tsc_hz_ / 100) {  // 10 ms granularity is plenty
+    last_expiry_tsc_ = start;
+    const uint32_t before = dr->cnt;
+    rte_ip_frag_table_del_expired_entries(frag_table_, dr, start);
+    stats_.drops[static_cast<size_t>(DropReason::reassembly_failed)] += dr->cnt - before;
+  }
+  if (dr->cnt != 0) rte_ip_frag_free_death_row(dr, 0);
+  if (cfg_.qsbr != nullptr) rte_rcu_qsbr_quiescent(cfg_.qsbr, cfg_.index);
+  if (total != 0) {
+    ++stats_.busy_polls;
+    stats_.busy_packets += total;
+    stats_.busy_cycles += rte_rdtsc() - start;
+  }
+  return total;
+}
+
+void Worker::run(const volatile bool* stop) {
+  while (!*stop) poll_once();
+  if (cfg_.qsbr != nullptr) rte_rcu_qsbr_thread_offline(cfg_.qsbr, cfg_.index);
+}
+
+}  // namespace lns::dp

@@ -1,0 +1,98 @@
+// One poll-mode worker: owns one RX/TX queue pair on the access and the core
+// port, runs to completion on bursts (rx_burst -> decap | encap | punt ->
+// tx_burst), reads the session tables without locks and reports an RCU
+// quiescent state once per poll.
+#pragma once
+
+#include <array>
+#include <cstdint>
+
+#include "absl/status/status.h"
+#include "dataplane/session_table.h"
+#include "dataplane/worker_stats.h"
+
+struct rte_mbuf;
+struct rte_mempool;
+struct rte_ring;
+struct rte_rcu_qsbr;
+struct rte_ip_frag_tbl;
+
+namespace lns::dp {
+
+inline constexpr uint16_t kBurst = 32;
+inline constexpr uint16_t kNoVlan = 0xffff;
+
+struct WorkerConfig {
+  uint16_t index = 0;  // also the RCU QSBR thread id
+  uint16_t queue = 0;
+  uint16_t access_port = 0;
+  uint16_t core_port = 1;
+  uint32_t access_ipv4 = 0;  // host order
+  uint16_t access_vlan = kNoVlan;
+  uint16_t core_vlan = kNoVlan;
+  std::array<uint8_t, 6> core_src_mac{};
+  std::array<uint8_t, 6> core_dst_mac{};
+  uint16_t mss_clamp = 0;  // 0: off
+  uint32_t punt_rate_pps = 20000;
+  uint32_t punt_burst = 512;
+  uint32_t reassembly_max_flows = 4096;
+  uint32_t reassembly_timeout_ms = 2000;
+  const SessionTable* sessions = nullptr;
+  rte_rcu_qsbr* qsbr = nullptr;
+  rte_ring* punt_ring = nullptr;  // to the control plane
+  // Control-plane transmit rings this worker drains (worker 0 only).
+  rte_ring* inject_access = nullptr;
+  rte_ring* inject_core = nullptr;
+  rte_mempool* indirect_pool = nullptr;  // for downstream fragmentation
+  rte_mempool* direct_pool = nullptr;
+  SessionCounters* session_counters = nullptr;  // capacity + 1 entries
+};
+
+class Worker {
+ public:
+  Worker() = default;
+  ~Worker();
+  Worker(const Worker&) = delete;
+  Worker& operator=(const Worker&) = delete;
+
+  absl::Status init(const WorkerConfig& cfg);
+  // One iteration of the loop; returns the number of packets received.
+  uint32_t poll_once();
+  // Runs until *stop becomes true (lcore entry point).
+  void run(const volatile bool* stop);
+
+  const WorkerStats& stats() const { return stats_; }
+  WorkerStats& mutable_stats() { return stats_; }
+  const WorkerConfig& config() const { return cfg_; }
+
+ private:
+  struct TxBuffer {
+    uint16_t port = 0;
+    uint16_t count = 0;
+    rte_mbuf* pkts[256];
+  };
+
+  void upstream(rte_mbuf* m, bool reassembled);
+  void downstream(rte_mbuf* m);
+  void encapsulate(rte_mbuf* m, const SessionEntry& e, uint32_t slot, uint32_t ip_len, bool ipv6);
+  void punt(rte_mbuf* m);
+  void drop(rte_mbuf* m, DropReason r);
+  void send(TxBuffer& tx, rte_mbuf* m);
+  void flush(TxBuffer& tx);
+  void refill_punt_tokens(uint64_t now);
+  void drain_inject(rte_ring* ring, TxBuffer& tx);
+
+  WorkerConfig cfg_;
+  WorkerStats stats_;
+  TxBuffer to_core_;
+  TxBuffer to_access_;
+  uint64_t punt_tokens_ = 0;  // scaled by tsc_hz_
+  uint64_t punt_last_tsc_ = 0;
+  uint64_t tsc_hz_ = 1;
+  uint64_t now_tsc_ = 0;
+  uint64_t last_expiry_tsc_ = 0;
+  rte_ip_frag_tbl* frag_table_ = nullptr;
+  void* death_row_ = nullptr;  // rte_ip_frag_death_row, kept opaque here
+};
+
+}  // namespace lns::dp

@@ -1,0 +1,433 @@
+// The real worker loop on net_ring ports: frames in, frames out, compared
+// byte for byte with frames built independently by tests/support.
+#include <unistd.h>
+
+#include <random>
+
+#include <gtest/gtest.h>
+#include <rte_mbuf.h>
+
+#include "tests/support/eal_env.h"
+#include "tests/support/packet_builder.h"
+#include "tests/support/ring_dataplane.h"
+
+namespace lns {
+namespace {
+
+using dp::DropReason;
+using dp::Side;
+using test::Bytes;
+
+constexpr uint32_t kLns = 0xc0000201;   // 192.0.2.1
+constexpr uint32_t kLac = 0xc0000202;   // 192.0.2.2
+constexpr uint16_t kLacPort = 40000;
+constexpr uint32_t kSub = 0x64400001;   // 100.64.0.1
+constexpr uint32_t kHost = 0x08080808;  // somewhere on the core side
+const test::Mac kLacMac{0x02, 0, 0, 0, 0xac, 0x01};
+const test::Mac kRouterMac{0x02, 0, 0, 0, 0xc0, 0x01};
+const std::array<uint8_t, 16> kSub6{0x20, 0x01, 0x0d, 0xb8, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x10};
+const std::array<uint8_t, 16> kHost6{0x20, 0x01, 0x0d, 0xb8, 0xff, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1};
+
+class ForwardingTest : public ::testing::Test {
+ protected:
+  void SetUp() override { make(test::test_config()); }
+
+  void make(config::Config cfg) {
+    r_.reset();
+    r_ = test::RingDataplane::create(cfg);
+    ASSERT_NE(r_, nullptr);
+    baseline_ = r_->mbufs_in_use();
+    dp::SessionSpec s;
+    s.lac_ipv4 = kLac;
+    s.lac_port = kLacPort;
+    s.tunnel_id = 7;
+    s.session_id = 300;
+    s.peer_tunnel_id = 17;
+    s.peer_session_id = 4242;
+    s.subscriber_ipv4 = kSub;
+    std::copy(kSub6.begin(), kSub6.begin() + 8, s.ipv6_prefix.begin());
+    s.ipv6_prefix_len = 64;
+    s.mtu = 1460;
+    s.flags = dp::kForwardIpv4 | dp::kForwardIpv6;
+    auto slot = r_->dp().sessions().add(s);
+    ASSERT_TRUE(slot.ok()) << slot.status();
+    slot_ = *slot;
+  }
+
+  void TearDown() override {
+    if (r_) {
+      r_->collect(Side::kAccess);
+      r_->collect(Side::kCore);
+      drain_punts();
+      EXPECT_EQ(r_->mbufs_in_use(), baseline_) << "mbuf leak";
+    }
+    r_.reset();
+  }
+
+  unsigned drain_punts() {
+    rte_mbuf* pkts[64];
+    unsigned total = 0;
+    while (uint16_t n = r_->dp().receive_punted(pkts, 64)) {
+      for (uint16_t i = 0; i < n; ++i) rte_pktmbuf_free(pkts[i]);
+      total += n;
+    }
+    return total;
+  }
+
+  Bytes upstream_frame(const Bytes& ppp_frame, test::L2tpOpts lo = {}, uint16_t tunnel = 7,
+                       uint16_t session = 300, uint32_t src = kLac, uint16_t sport = kLacPort,
+                       std::optional<uint16_t> vlan = {}) {
+    auto l2tp = test::l2tp(tunnel, session, ppp_frame, lo);
+    auto ip = test::ipv4(src, kLns, 17, test::udp(sport, 1701, l2tp));
+    return test::concat(test::ethernet(r_->mac(Side::kAccess), kLacMac, 0x0800, vlan), ip);
+  }
+
+  Bytes inner_v4(uint32_t src = kSub, uint32_t dst = kHost, uint8_t ttl = 64, size_t payload = 46) {
+    return test::ipv4(src, dst, 17, test::udp(5000, 53, test::payload_bytes(payload)), {.ttl = ttl});
+  }
+
+  Bytes expected_core(const Bytes& inner_after_ttl, uint16_t ethertype = 0x0800,
+                      std::optional<uint16_t> vlan = {}) {
+    return test::concat(test::ethernet(kRouterMac, r_->mac(Side::kCore), ethertype, vlan), inner_after_ttl);
+  }
+
+  Bytes expected_access(const Bytes& inner, uint16_t ppp_proto = 0x0021, std::optional<uint16_t> vlan = {}) {
+    auto l2tp = test::l2tp(17, 4242, test::ppp(ppp_proto, inner));
+    auto ip = test::ipv4(kLns, kLac, 17, test::udp(1701, kLacPort, l2tp), {.frag = 0x4000});
+    return test::concat(test::ethernet(kLacMac, r_->mac(Side::kAccess), 0x0800, vlan), ip);
+  }
+
+  std::unique_ptr<test::RingDataplane> r_;
+  unsigned baseline_ = 0;
+  uint32_t slot_ = 0;
+};
+
+struct HeaderVariant {
+  const char* name;
+  test::L2tpOpts l2tp;
+  test::PppOpts ppp;
+};
+
+TEST_F(ForwardingTest, UpstreamDecapsulatesEveryHeaderVariantByteExactly) {
+  const HeaderVariant variants[] = {
+      {"plain", {}, {}},
+      {"length", {.length = true}, {}},
+      {"sequence", {.sequence = true, .ns = 5, .nr = 9}, {}},
+      {"offset0", {.offset = 0}, {}},
+      {"offset_pad", {.offset = 5}, {}},
+      {"priority", {.priority = true}, {}},
+      {"all", {.length = true, .sequence = true, .ns = 1, .nr = 2, .offset = 3, .priority = true}, {}},
+      {"no_ff03", {}, {.address_control = false}},
+      {"pfc", {}, {.compressed_protocol = true}},
+      {"no_ff03_pfc", {.length = true}, {.address_control = false, .compressed_protocol = true}},
+  };
+  for (const auto& v : variants) {
+    SCOPED_TRACE(v.name);
+    r_->inject(Side::kAccess, upstream_frame(test::ppp(0x0021, inner_v4(), v.ppp), v.l2tp));
+    r_->poll();
+    auto out = r_->collect(Side::kCore);
+    ASSERT_EQ(out.size(), 1u);
+    EXPECT_EQ(out[0], expected_core(inner_v4(kSub, kHost, 63)));
+  }
+  EXPECT_EQ(r_->total_drops(), 0u);
+  const auto totals = r_->dp().session_totals(slot_);
+  EXPECT_EQ(totals.up_packets, std::size(variants));
+  EXPECT_EQ(totals.up_bytes, std::size(variants) * inner_v4().size());
+}
+
+TEST_F(ForwardingTest, UpstreamIgnoresEthernetPaddingAndL2tpTrailer) {
+  Bytes frame = upstream_frame(test::ppp(0x0021, inner_v4(kSub, kHost, 64, 0)), {.length = true});
+  frame.resize(frame.size() + 17, 0);  // padding after the datagram
+  r_->inject(Side::kAccess, frame);
+  r_->poll();
+  auto out = r_->collect(Side::kCore);
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_EQ(out[0], expected_core(inner_v4(kSub, kHost, 63, 0)));
+}
+
+TEST_F(ForwardingTest, UpstreamIpv6FromTheSessionPrefix) {
+  auto inner = test::ipv6(kSub6, kHost6, 17, test::udp(1, 2, test::payload_bytes(20)));
+  r_->inject(Side::kAccess, upstream_frame(test::ppp(0x0057, inner)));
+  r_->poll();
+  auto out = r_->collect(Side::kCore);
+  ASSERT_EQ(out.size(), 1u);
+  auto expect = test::ipv6(kSub6, kHost6, 17, test::udp(1, 2, test::payload_bytes(20)), 63);
+  EXPECT_EQ(out[0], expected_core(expect, 0x86dd));
+}
+
+TEST_F(ForwardingTest, DownstreamEncapsulatesIpv4AndIpv6) {
+  auto in4 = inner_v4(kHost, kSub, 64, 100);
+  r_->inject(Side::kCore, test::concat(test::ethernet(r_->mac(Side::kCore), kRouterMac, 0x0800), in4));
+  auto in6 = test::ipv6(kHost6, kSub6, 17, test::udp(1, 2, test::payload_bytes(30)));
+  r_->inject(Side::kCore, test::concat(test::ethernet(r_->mac(Side::kCore), kRouterMac, 0x86dd), in6));
+  r_->poll();
+  auto out = r_->collect(Side::kAccess);
+  ASSERT_EQ(out.size(), 2u);
+  EXPECT_EQ(out[0], expected_access(inner_v4(kHost, kSub, 63, 100)));
+  EXPECT_EQ(out[1], expected_access(test::ipv6(kHost6, kSub6, 17, test::udp(1, 2, test::payload_bytes(30)), 63),
+                                    0x0057));
+  const auto totals = r_->dp().session_totals(slot_);
+  EXPECT_EQ(totals.down_packets, 2u);
+  EXPECT_EQ(totals.down_bytes, in4.size() + in6.size());
+}
+
+TEST_F(ForwardingTest, VlansOnBothPorts) {
+  auto cfg = test::test_config();
+  cfg.access.vlan = 100;
+  cfg.core.vlan = 200;
+  make(cfg);
+  baseline_ = r_->mbufs_in_use();
+  r_->inject(Side::kAccess, upstream_frame(test::ppp(0x0021, inner_v4()), {}, 7, 300, kLac, kLacPort, 100));
+  r_->inject(Side::kAccess, upstream_frame(test::ppp(0x0021, inner_v4()), {}, 7, 300, kLac, kLacPort, 101));
+  r_->inject(Side::kAccess, upstream_frame(test::ppp(0x0021, inner_v4())));  // untagged
+  auto in4 = inner_v4(kHost, kSub);
+  r_->inject(Side::kCore, test::concat(test::ethernet(r_->mac(Side::kCore), kRouterMac, 0x0800, 200), in4));
+  r_->poll();
+  auto up = r_->collect(Side::kCore);
+  ASSERT_EQ(up.size(), 1u);
+  EXPECT_EQ(up[0], expected_core(inner_v4(kSub, kHost, 63), 0x0800, 200));
+  auto down = r_->collect(Side::kAccess);
+  ASSERT_EQ(down.size(), 1u);
+  EXPECT_EQ(down[0], expected_access(inner_v4(kHost, kSub, 63), 0x0021, 100));
+  EXPECT_EQ(r_->drops(DropReason::vlan_mismatch), 2u);
+}
+
+TEST_F(ForwardingTest, EachMalformedOrHostilePacketIsDroppedUnderItsName) {
+  struct Case {
+    const char* name;
+    Bytes frame;
+    DropReason reason;
+  };
+  const Bytes good_ppp = test::ppp(0x0021, inner_v4());
+  const Bytes full_inner = inner_v4();
+  Bytes bad_csum = upstream_frame(good_ppp);
+  bad_csum[14 + 10] ^= 0xff;
+  Bytes lying_length = upstream_frame(good_ppp, {.length = true});
+  test::set16(lying_length, 14 + 20 + 8 + 2, 2000);
+  Bytes offset_past_end = upstream_frame(good_ppp, {.offset = 0});
+  test::set16(offset_past_end, 14 + 20 + 8 + 6, 3000);
+  Bytes truncated_l2tp = upstream_frame(Bytes{}, {});
+  truncated_l2tp.resize(14 + 20 + 8 + 4);
+  test::set16(truncated_l2tp, 14 + 2, 20 + 8 + 4);
+  test::set16(truncated_l2tp, 14 + 10, 0);
+  test::set16(truncated_l2tp, 14 + 10, static_cast<uint16_t>(~test::ones_complement_sum(truncated_l2tp.data() + 14, 20)));
+  test::set16(truncated_l2tp, 14 + 20 + 4, 12);
+  Bytes to_other_port = upstream_frame(good_ppp);
+  test::set16(to_other_port, 14 + 20 + 2, 1702);
+  const Case cases[] = {
+      {"runt", Bytes(10, 0), DropReason::truncated},
+      {"ipv6 outer", test::concat(test::ethernet(r_->mac(Side::kAccess), kLacMac, 0x86dd), Bytes(60, 0)),
+       DropReason::unsupported_ethertype},
+      {"other ethertype", test::concat(test::ethernet(r_->mac(Side::kAccess), kLacMac, 0x88cc), Bytes(60, 0)),
+       DropReason::unsupported_ethertype},
+      {"bad outer checksum", bad_csum, DropReason::outer_bad_ip},
+      {"not for us", test::concat(test::ethernet(r_->mac(Side::kAccess), kLacMac, 0x0800),
+                                  test::ipv4(kLac, kLns + 1, 17, test::udp(kLacPort, 1701, test::l2tp(7, 300, good_ppp)))),
+       DropReason::not_for_us},
+      {"udp other port", to_other_port, DropReason::not_l2tp},
+      {"tcp to us", test::concat(test::ethernet(r_->mac(Side::kAccess), kLacMac, 0x0800),
+                                 test::ipv4(kLac, kLns, 6, Bytes(20, 0))),
+       DropReason::not_l2tp},
+      {"l2tpv3", upstream_frame(good_ppp, {.version = 3}), DropReason::l2tp_bad_version},
+      {"lying length", lying_length, DropReason::l2tp_bad_header},
+      {"offset past end", offset_past_end, DropReason::l2tp_bad_header},
+      {"truncated l2tp", truncated_l2tp, DropReason::l2tp_bad_header},
+      {"unknown tunnel", upstream_frame(good_ppp, {}, 8, 300), DropReason::unknown_session},
+      {"unknown session", upstream_frame(good_ppp, {}, 7, 301), DropReason::unknown_session},
+      {"session zero", upstream_frame(good_ppp, {}, 7, 0), DropReason::unknown_session},
+      {"lac address spoofed", upstream_frame(good_ppp, {}, 7, 300, kLac + 1), DropReason::spoofed_lac},
+      {"lac port spoofed", upstream_frame(good_ppp, {}, 7, 300, kLac, kLacPort + 1), DropReason::spoofed_lac},
+      {"ppp even protocol", upstream_frame(Bytes{0xff, 0x03, 0x00, 0x20, 0x45}), DropReason::ppp_bad_header},
+      {"ppp empty", upstream_frame(Bytes{0xff, 0x03}), DropReason::ppp_bad_header},
+      {"subscriber source spoofed", upstream_frame(test::ppp(0x0021, inner_v4(kSub + 1))), DropReason::spoofed_source},
+      {"ttl expired", upstream_frame(test::ppp(0x0021, inner_v4(kSub, kHost, 1))), DropReason::ttl_expired},
+      {"inner truncated", upstream_frame(test::ppp(0x0021, Bytes(full_inner.begin(), full_inner.begin() + 30))),
+       DropReason::inner_bad_ip},
+      {"inner not ipv4", upstream_frame(test::ppp(0x0021, test::ipv6(kSub6, kHost6, 17, {}))), DropReason::inner_bad_ip},
+      {"ipv6 link local", upstream_frame(test::ppp(0x0057, test::ipv6({0xfe, 0x80, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1},
+                                                                       kHost6, 17, {}))),
+       DropReason::ipv6_link_local},
+      {"ipv6 outside prefix", upstream_frame(test::ppp(0x0057, test::ipv6(kHost6, kHost6, 17, {}))),
+       DropReason::spoofed_source},
+      {"downstream no route", test::concat(test::ethernet(r_->mac(Side::kCore), kRouterMac, 0x0800), inner_v4(kHost, kSub + 5)),
+       DropReason::no_route},
+      {"downstream ttl", test::concat(test::ethernet(r_->mac(Side::kCore), kRouterMac, 0x0800), inner_v4(kHost, kSub, 1)),
+       DropReason::ttl_expired},
+  };
+  for (const auto& c : cases) {
+    SCOPED_TRACE(c.name);
+    const uint64_t before = r_->drops(c.reason);
+    const uint64_t total_before = r_->total_drops();
+    const bool core = std::string(c.name).rfind("downstream", 0) == 0;
+    r_->inject(core ? Side::kCore : Side::kAccess, c.frame);
+    r_->poll();
+    EXPECT_EQ(r_->drops(c.reason), before + 1);
+    EXPECT_EQ(r_->total_drops(), total_before + 1);
+    EXPECT_TRUE(r_->collect(Side::kCore).empty());
+    EXPECT_TRUE(r_->collect(Side::kAccess).empty());
+    EXPECT_EQ(r_->mbufs_in_use(), baseline_);
+  }
+}
+
+TEST_F(ForwardingTest, SessionNotUpDropsIpButStillPuntsPpp) {
+  ASSERT_TRUE(r_->dp().sessions().set_flags(slot_, 0).ok());
+  r_->inject(Side::kAccess, upstream_frame(test::ppp(0x0021, inner_v4())));
+  r_->inject(Side::kAccess, upstream_frame(test::ppp(0xc021, Bytes{1, 1, 0, 4})));
+  r_->inject(Side::kCore, test::concat(test::ethernet(r_->mac(Side::kCore), kRouterMac, 0x0800), inner_v4(kHost, kSub)));
+  r_->poll();
+  EXPECT_EQ(r_->drops(DropReason::session_not_up), 2u);
+  EXPECT_EQ(drain_punts(), 1u);
+}
+
+TEST_F(ForwardingTest, ControlTrafficIsPuntedToTheControlPlane) {
+  // L2TP control message (SCCRQ-like: T, L, S bits), PPP LCP/PAP/CHAP/IPCP/
+  // IPv6CP, an unknown PPP protocol, and ARP on both ports.
+  r_->inject(Side::kAccess, upstream_frame(Bytes{0, 8, 0x80, 0, 0, 0, 0, 1}, {.length = true, .sequence = true, .control = true}, 0, 0));
+  for (uint16_t proto : {0xc021, 0xc023, 0xc223, 0x8021, 0x8057, 0x8281})
+    r_->inject(Side::kAccess, upstream_frame(test::ppp(proto, Bytes{1, 1, 0, 4})));
+  Bytes arp(28, 0);
+  r_->inject(Side::kAccess, test::concat(test::ethernet({0xff, 0xff, 0xff, 0xff, 0xff, 0xff}, kLacMac, 0x0806), arp));
+  r_->inject(Side::kCore, test::concat(test::ethernet({0xff, 0xff, 0xff, 0xff, 0xff, 0xff}, kRouterMac, 0x0806), arp));
+  r_->poll();
+  rte_mbuf* pkts[16];
+  const uint16_t n = r_->dp().receive_punted(pkts, 16);
+  EXPECT_EQ(n, 9u);
+  for (uint16_t i = 0; i < n; ++i) rte_pktmbuf_free(pkts[i]);
+  EXPECT_EQ(r_->total_drops(), 0u);
+}
+
+TEST_F(ForwardingTest, PuntFloodIsPolicedAndCounted) {
+  auto cfg = test::test_config();
+  cfg.dataplane.punt.rate_pps = 1;  // effectively: the bucket depth only
+  cfg.dataplane.punt.burst = 10;
+  cfg.dataplane.punt.ring_size = 64;
+  make(cfg);
+  baseline_ = r_->mbufs_in_use();
+  for (int i = 0; i < 100; ++i) r_->inject(Side::kAccess, upstream_frame(test::ppp(0xc021, Bytes{9, 1, 0, 4})));
+  r_->poll(4);
+  const unsigned punted = drain_punts();
+  EXPECT_GE(punted, 10u);
+  EXPECT_LE(punted, 11u);  // one token may have trickled in
+  EXPECT_EQ(r_->drops(DropReason::punt_policed), 100u - punted);
+}
+
+TEST_F(ForwardingTest, TcpMssIsClampedBothWays) {
+  auto syn_up = test::ipv4(kSub, kHost, 6, test::tcp_syn_v4(kSub, kHost, 1460));
+  r_->inject(Side::kAccess, upstream_frame(test::ppp(0x0021, syn_up)));
+  auto syn_down = test::ipv4(kHost, kSub, 6, test::tcp_syn_v4(kHost, kSub, 1460));
+  r_->inject(Side::kCore, test::concat(test::ethernet(r_->mac(Side::kCore), kRouterMac, 0x0800), syn_down));
+  r_->poll();
+  auto up = r_->collect(Side::kCore);
+  ASSERT_EQ(up.size(), 1u);
+  EXPECT_EQ(up[0], expected_core(test::ipv4(kSub, kHost, 6, test::tcp_syn_v4(kSub, kHost, 1400), {.ttl = 63})));
+  auto down = r_->collect(Side::kAccess);
+  ASSERT_EQ(down.size(), 1u);
+  EXPECT_EQ(down[0], expected_access(test::ipv4(kHost, kSub, 6, test::tcp_syn_v4(kHost, kSub, 1400), {.ttl = 63})));
+}
+
+TEST_F(ForwardingTest, DownstreamOverMtuIsFragmentedOrDroppedWithDf) {
+  auto big = test::ipv4(kHost, kSub, 17, test::payload_bytes(2000), {.id = 77});
+  r_->inject(Side::kCore, test::concat(test::ethernet(r_->mac(Side::kCore), kRouterMac, 0x0800), big));
+  auto big_df = test::ipv4(kHost, kSub, 17, test::payload_bytes(2000), {.frag = 0x4000});
+  r_->inject(Side::kCore, test::concat(test::ethernet(r_->mac(Side::kCore), kRouterMac, 0x0800), big_df));
+  r_->poll();
+  EXPECT_EQ(r_->drops(DropReason::mtu_exceeded_df), 1u);
+  auto out = r_->collect(Side::kAccess);
+  ASSERT_EQ(out.size(), 2u);
+  // Reassemble the inner fragments and compare with the original payload.
+  Bytes payload;
+  size_t expect_off = 0;
+  for (const auto& f : out) {
+    const size_t inner_at = 14 + 20 + 8 + 6 + 4;
+    ASSERT_GT(f.size(), inner_at + 20);
+    const uint8_t* ip = f.data() + inner_at;
+    EXPECT_LE(f.size() - inner_at, 1460u);
+    const uint16_t frag = (ip[6] << 8) | ip[7];
+    EXPECT_EQ((frag & 0x1fff) * 8u, expect_off);
+    EXPECT_EQ(test::ones_complement_sum(ip, 20), 0xffff) << "inner header checksum";
+    EXPECT_EQ(ip[8], 63);
+    const uint16_t tl = (ip[2] << 8) | ip[3];
+    payload.insert(payload.end(), ip + 20, ip + tl);
+    expect_off += tl - 20;
+  }
+  EXPECT_EQ(payload, test::payload_bytes(2000));
+}
+
+TEST_F(ForwardingTest, OuterFragmentsAreReassembled) {
+  auto whole = upstream_frame(test::ppp(0x0021, inner_v4(kSub, kHost, 64, 600)));
+  const Bytes ip_payload(whole.begin() + 34, whole.end());  // UDP onward
+  const size_t cut = 304;                                   // multiple of 8
+  auto frag1 = test::ipv4(kLac, kLns, 17, Bytes(ip_payload.begin(), ip_payload.begin() + cut), {.id = 99, .frag = 0x2000});
+  auto frag2 = test::ipv4(kLac, kLns, 17, Bytes(ip_payload.begin() + cut, ip_payload.end()), {.id = 99, .frag = cut / 8});
+  r_->inject(Side::kAccess, test::concat(test::ethernet(r_->mac(Side::kAccess), kLacMac, 0x0800), frag2));
+  r_->inject(Side::kAccess, test::concat(test::ethernet(r_->mac(Side::kAccess), kLacMac, 0x0800), frag1));
+  r_->poll();
+  auto out = r_->collect(Side::kCore);
+  const auto& st = r_->dp().worker(0).stats();
+  for (size_t i = 0; i < dp::kDropReasonCount; ++i)
+    EXPECT_EQ(st.drops[i], 0u) << dp::kDropReasonNames[i];
+  ASSERT_EQ(out.size(), 1u) << "fragments_in " << st.fragments_in << " reassembled " << st.reassembled << " punted " << st.punted << " decap " << st.decapsulated << " drops " << st.total_drops();
+  EXPECT_EQ(out[0], expected_core(inner_v4(kSub, kHost, 63, 600)));
+  EXPECT_EQ(st.reassembled, 1u);
+}
+
+TEST_F(ForwardingTest, RemovedSessionStopsForwardingAndRecyclesItsSlot) {
+  ASSERT_TRUE(r_->dp().sessions().remove(7, 300).ok());
+  r_->inject(Side::kAccess, upstream_frame(test::ppp(0x0021, inner_v4())));
+  r_->inject(Side::kCore, test::concat(test::ethernet(r_->mac(Side::kCore), kRouterMac, 0x0800), inner_v4(kHost, kSub)));
+  r_->poll();
+  EXPECT_EQ(r_->drops(DropReason::unknown_session), 1u);
+  EXPECT_EQ(r_->drops(DropReason::no_route), 1u);
+  // The poll above was a quiescent state, so the slot can now be recycled.
+  r_->dp().sessions().reclaim();
+  EXPECT_EQ(r_->dp().sessions().recycled(), 1u);
+  EXPECT_EQ(r_->dp().sessions().size(), 0u);
+}
+
+TEST_F(ForwardingTest, RandomGarbageNeverCrashesLeaksOrEscapesAccounting) {
+  auto cfg = test::test_config();
+  cfg.dataplane.reassembly.timeout_ms = 1;  // so held fragments expire below
+  make(cfg);
+  baseline_ = r_->mbufs_in_use();
+  std::mt19937 rng(2661);
+  const Bytes seed_up = upstream_frame(test::ppp(0x0021, inner_v4()), {.length = true, .sequence = true});
+  const Bytes seed_down = test::concat(test::ethernet(r_->mac(Side::kCore), kRouterMac, 0x0800), inner_v4(kHost, kSub));
+  uint64_t injected = 0;
+  for (int round = 0; round < 200; ++round) {
+    for (int i = 0; i < 32; ++i) {
+      const bool down = rng() & 1;
+      Bytes f = down ? seed_down : seed_up;
+      const int mutations = 1 + rng() % 6;
+      for (int k = 0; k < mutations; ++k) {
+        switch (rng() % 4) {
+          case 0: f[rng() % f.size()] = static_cast<uint8_t>(rng()); break;
+          case 1: f.resize(1 + rng() % f.size()); break;
+          case 2: f.resize(f.size() + rng() % 64, static_cast<uint8_t>(rng())); break;
+          case 3: if (f.size() > 40) f[14 + rng() % 26] ^= static_cast<uint8_t>(1u << (rng() % 8)); break;
+        }
+      }
+      r_->inject(down ? Side::kCore : Side::kAccess, f);
+      ++injected;
+    }
+    r_->poll();
+  }
+  usleep(20000);
+  r_->poll();  // expires fragments still waiting for their datagram
+  const auto& st = r_->dp().worker(0).stats();
+  // n fragments merged into one datagram leave n - 1 packets behind.
+  const uint64_t absorbed = st.fragments_merged - st.reassembled;
+  EXPECT_EQ(st.fragments_in, st.fragments_merged + r_->drops(DropReason::reassembly_failed));
+  const uint64_t out = r_->collect(Side::kCore).size() + r_->collect(Side::kAccess).size();
+  const uint64_t punted = drain_punts();
+  EXPECT_EQ(st.rx_access + st.rx_core, injected);
+  EXPECT_EQ(out + punted + r_->total_drops() + absorbed, injected) << "every packet ends transmitted, punted or dropped";
+}
+
+}  // namespace
+}  // namespace lns
+
+int main(int argc, char** argv) {
+  ::testing::InitGoogleTest(&argc, argv);
+  if (!lns::test::init_eal_for_tests(argv[0])) return 1;
+  return RUN_ALL_TESTS();
+}

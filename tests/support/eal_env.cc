@@ -1,0 +1,40 @@
+#include "tests/support/eal_env.h"
+
+#include <unistd.h>
+
+#include <cstdio>
+
+#include <rte_eal.h>
+
+#include "absl/strings/str_cat.h"
+
+namespace lns::test {
+
+bool init_eal_for_tests(const char* argv0, unsigned lcores, unsigned memory_mb) {
+  const long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+  std::string map = "--lcores=";
+  for (unsigned l = 0; l < lcores; ++l)
+    absl::StrAppend(&map, l ? "," : "", l, "@", l % (cpus > 0 ? cpus : 1));
+  std::vector<std::string> args = {argv0,
+                                   "--no-huge",
+                                   "-m",
+                                   absl::StrCat(memory_mb),
+                                   // --in-memory conflicts with --no-huge (which
+                                   // implies legacy memory); --no-shconf keeps
+                                   // the run free of shared files instead.
+                                   "--no-shconf",
+                                   "--no-pci",
+                                   "--no-telemetry",
+                                   "--log-level=lib.eal:warning",
+                                   absl::StrCat("--file-prefix=lnstest", getpid()),
+                                   map};
+  std::vector<char*> argv;
+  for (auto& a : args) argv.push_back(a.data());
+  if (rte_eal_init(static_cast<int>(argv.size()), argv.data()) < 0) {
+    std::fprintf(stderr, "EAL init failed\n");
+    return false;
+  }
+  return true;
+}
+
+}  // namespace lns::test
