@@ -20,9 +20,10 @@ namespace lns::dp {
 namespace {
 
 uint32_t lpm_tbl8_groups(uint32_t capacity) {
-  // One tbl8 group per /24 that holds subscriber /32s; pools are dense, so
-  // an eighth of the capacity (at least 1024) covers any realistic layout.
-  return std::min<uint32_t>(std::max<uint32_t>(1024, capacity / 8), 1u << 20);
+  // One 1 KiB tbl8 group per /24 that holds subscriber /32s. Up to 65,536
+  // sessions every session may sit in its own /24; beyond that, addresses
+  // come from pools and share /24s (1,000,000 dense addresses need ~4,000).
+  return std::clamp<uint32_t>(capacity + capacity / 8, 1024, 65536);
 }
 
 }  // namespace
@@ -205,6 +206,12 @@ absl::StatusOr<uint32_t> SessionTable::add(const SessionSpec& spec) {
     return absl::AlreadyExistsError("subscriber IPv4 address already in use");
   if (free_slots_.empty()) {
     reclaim();
+    if (free_slots_.empty() && qsbr_ != nullptr && live_ < capacity_) {
+      // Every free slot is waiting out a grace period: wait for it (workers
+      // report quiescence every poll, so this takes microseconds).
+      rte_rcu_qsbr_synchronize(qsbr_, RTE_QSBR_THRID_INVALID);
+      reclaim();
+    }
     if (free_slots_.empty())
       return absl::ResourceExhaustedError(absl::StrFormat("session table full (%u)", capacity_));
   }
@@ -225,7 +232,8 @@ absl::StatusOr<uint32_t> SessionTable::add(const SessionSpec& spec) {
   __atomic_store_n(&e.flags, spec.flags, __ATOMIC_RELEASE);
 
   if (spec.subscriber_ipv4 != 0 && rte_lpm_add(lpm_, spec.subscriber_ipv4, 32, slot) != 0)
-    return absl::ResourceExhaustedError("IPv4 route table full");
+    return absl::ResourceExhaustedError(
+        "IPv4 route table full (too many /24s with subscriber addresses)");
   if (spec.ipv6_prefix_len != 0) {
     auto h = v6_table_for(spec.ipv6_prefix_len, true);
     if (!h.ok()) {
