@@ -368,6 +368,10 @@ absl::Status Fsm::receive(absl::Span<const uint8_t> bytes) {
         case ExtendedCode::kRxjBad:
           dispatch(FsmEvent::kRxjBad);
           break;
+        case ExtendedCode::kMalformed:
+          reject_packet(absl::InvalidArgumentError(
+              absl::StrFormat("malformed packet with code %d", packet.code)));
+          break;
       }
       break;
   }

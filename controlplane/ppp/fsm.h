@@ -108,6 +108,7 @@ enum class ExtendedCode : uint8_t {
   kRxr,       // RXR: Echo-Request/Reply, Discard-Request
   kRxjGood,   // RXJ+: e.g. Protocol-Reject of an NCP
   kRxjBad,    // RXJ-: e.g. Protocol-Reject of LCP itself
+  kMalformed, // dropped as invalid, no event
 };
 
 // The protocol-specific half of the automaton. Callbacks run inside the
@@ -130,7 +131,8 @@ class FsmHandler {
   virtual void on_configure_ack(absl::Span<const OptionView> options) = 0;
   // The peer naked or rejected options of our last request; adjust what
   // build_configure_request() returns. An error marks the packet invalid and
-  // it is discarded without an event.
+  // it is discarded without an event. These two may call close(), which then
+  // takes effect before the RCN event.
   virtual absl::Status on_configure_nak(absl::Span<const OptionView> options) = 0;
   virtual absl::Status on_configure_reject(absl::Span<const OptionView> options) = 0;
 
