@@ -1,0 +1,172 @@
+// SessionTable on its own: lookups by every key, refusals, capacity, the
+// encapsulation template, and slot recycling through RCU.
+#include "dataplane/session_table.h"
+
+#include <gtest/gtest.h>
+#include <rte_malloc.h>
+#include <rte_rcu_qsbr.h>
+
+#include "tests/support/eal_env.h"
+#include "tests/support/packet_builder.h"
+
+namespace lns::dp {
+namespace {
+
+AccessEncap encap(std::optional<uint16_t> vlan = {}) {
+  AccessEncap e;
+  e.our_mac = {0x02, 0, 0, 0, 0, 0x01};
+  e.default_lac_mac = {0x02, 0, 0, 0, 0, 0x02};
+  e.has_default_lac_mac = true;
+  e.our_ipv4 = 0xc0000201;
+  e.vlan = vlan;
+  return e;
+}
+
+SessionSpec spec(uint16_t tunnel, uint16_t session, uint32_t ipv4) {
+  SessionSpec s;
+  s.lac_ipv4 = 0xc0000202;
+  s.lac_port = 1701;
+  s.tunnel_id = tunnel;
+  s.session_id = session;
+  s.peer_tunnel_id = 1000 + tunnel;
+  s.peer_session_id = 2000 + session;
+  s.subscriber_ipv4 = ipv4;
+  s.flags = kForwardIpv4;
+  return s;
+}
+
+std::unique_ptr<SessionTable> make(uint32_t capacity, AccessEncap e = encap(), rte_rcu_qsbr* q = nullptr) {
+  static int seq = 0;
+  static std::string name;
+  name = "st" + std::to_string(seq++);
+  auto t = SessionTable::create({capacity, 0, name.c_str()}, e, q);
+  EXPECT_TRUE(t.ok()) << t.status();
+  return t.ok() ? std::move(*t) : nullptr;
+}
+
+TEST(SessionTable, LooksSessionsUpByOurIdsAndBySubscriberAddress) {
+  auto t = make(64);
+  auto a = t->add(spec(1, 1, 0x64400001));
+  auto b = t->add(spec(1, 257, 0x64400002));  // same tunnel, another chunk
+  auto c = t->add(spec(65535, 65535, 0x64400003));
+  ASSERT_TRUE(a.ok() && b.ok() && c.ok());
+  EXPECT_EQ(t->lookup_upstream(1, 1), *a);
+  EXPECT_EQ(t->lookup_upstream(1, 257), *b);
+  EXPECT_EQ(t->lookup_upstream(65535, 65535), *c);
+  EXPECT_EQ(t->lookup_upstream(1, 2), kNoSession);
+  EXPECT_EQ(t->lookup_upstream(2, 1), kNoSession);
+  EXPECT_EQ(t->lookup_ipv4(0x64400002), *b);
+  EXPECT_EQ(t->lookup_ipv4(0x64400004), kNoSession);
+  EXPECT_EQ(t->size(), 3u);
+  EXPECT_EQ(t->entry(*b).peer_session_id, 2257);
+}
+
+TEST(SessionTable, RefusesDuplicatesZeroIdsAndOverflow) {
+  auto t = make(2);
+  ASSERT_TRUE(t->add(spec(1, 1, 0x64400001)).ok());
+  EXPECT_EQ(t->add(spec(1, 1, 0x64400009)).status().code(), absl::StatusCode::kAlreadyExists);
+  EXPECT_EQ(t->add(spec(1, 2, 0x64400001)).status().code(), absl::StatusCode::kAlreadyExists);
+  EXPECT_EQ(t->add(spec(0, 2, 0x64400002)).status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(t->add(spec(1, 0, 0x64400002)).status().code(), absl::StatusCode::kInvalidArgument);
+  ASSERT_TRUE(t->add(spec(1, 2, 0x64400002)).ok());
+  EXPECT_EQ(t->add(spec(1, 3, 0x64400003)).status().code(), absl::StatusCode::kResourceExhausted);
+  EXPECT_EQ(t->remove(1, 9).code(), absl::StatusCode::kNotFound);
+  // A refused add leaves nothing behind.
+  EXPECT_EQ(t->lookup_ipv4(0x64400009), kNoSession);
+  EXPECT_EQ(t->size(), 2u);
+}
+
+TEST(SessionTable, NoMacForTheLacIsAnError) {
+  AccessEncap e = encap();
+  e.has_default_lac_mac = false;
+  auto t = make(4, e);
+  EXPECT_EQ(t->add(spec(1, 1, 1)).status().code(), absl::StatusCode::kInvalidArgument);
+  SessionSpec s = spec(1, 1, 1);
+  s.lac_mac = std::array<uint8_t, 6>{2, 0, 0, 0, 0, 9};
+  EXPECT_TRUE(t->add(s).ok());
+}
+
+TEST(SessionTable, Ipv6PrefixesOfSeveralLengthsUseLongestMatch) {
+  auto t = make(16);
+  SessionSpec wide = spec(1, 1, 0);
+  wide.ipv6_prefix = {0x20, 0x01, 0x0d, 0xb8, 0x00, 0x00, 0, 0};
+  wide.ipv6_prefix_len = 48;
+  SessionSpec narrow = spec(1, 2, 0);
+  narrow.ipv6_prefix = {0x20, 0x01, 0x0d, 0xb8, 0x00, 0x00, 0x00, 0x05};
+  narrow.ipv6_prefix_len = 64;
+  auto w = t->add(wide), n = t->add(narrow);
+  ASSERT_TRUE(w.ok() && n.ok());
+  uint8_t a[16] = {0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 5, 0, 0, 0, 0, 0, 0, 0, 1};
+  EXPECT_EQ(t->lookup_ipv6(a), *n);
+  a[7] = 6;
+  EXPECT_EQ(t->lookup_ipv6(a), *w);
+  a[5] = 1;
+  EXPECT_EQ(t->lookup_ipv6(a), kNoSession);
+  ASSERT_TRUE(t->remove(1, 2).ok());
+  a[5] = 0;
+  a[7] = 5;
+  EXPECT_EQ(t->lookup_ipv6(a), *w);
+  SessionSpec too_long = spec(1, 3, 0);
+  too_long.ipv6_prefix_len = 65;
+  EXPECT_FALSE(t->add(too_long).ok());
+}
+
+TEST(SessionTable, EncapsulationTemplateMatchesAnIndependentBuild) {
+  for (bool vlan : {false, true}) {
+    for (uint16_t flags : {uint16_t{0}, uint16_t{kPeerAcfc}, uint16_t{kPeerAcfc | kPeerPfc}}) {
+      SCOPED_TRACE(::testing::Message() << "vlan " << vlan << " flags " << flags);
+      auto t = make(4, encap(vlan ? std::optional<uint16_t>(77) : std::nullopt));
+      SessionSpec s = spec(3, 4, 0x64400001);
+      s.flags = static_cast<uint16_t>(kForwardIpv4 | flags);
+      auto slot = t->add(s);
+      ASSERT_TRUE(slot.ok());
+      const SessionEntry& e = t->entry(*slot);
+      // Independent build of the same headers for an empty inner packet.
+      test::PppOpts po{.address_control = !(flags & kPeerAcfc), .compressed_protocol = bool(flags & kPeerPfc)};
+      auto l2tp = test::l2tp(1003, 2004, test::ppp(0x0021, {}, po));
+      auto ip = test::ipv4(0xc0000201, 0xc0000202, 17, test::udp(1701, 1701, l2tp), {.frag = 0x4000});
+      auto frame = test::concat(test::ethernet({2, 0, 0, 0, 0, 2}, {2, 0, 0, 0, 0, 1}, 0x0800,
+                                               vlan ? std::optional<uint16_t>(77) : std::nullopt),
+                                ip);
+      ASSERT_EQ(e.encap_len, frame.size());
+      // Length, checksum and UDP length are patched per packet; compare the rest.
+      std::vector<uint8_t> tmpl(e.encap, e.encap + e.encap_len);
+      const size_t ipo = e.encap_ip_off;
+      for (size_t i : {ipo + 2, ipo + 3, ipo + 10, ipo + 11, ipo + 24, ipo + 25}) tmpl[i] = frame[i] = 0;
+      if (flags & kPeerPfc) tmpl[e.encap_ppp_off] = frame[e.encap_ppp_off] = 0;
+      else tmpl[e.encap_ppp_off + 1] = frame[e.encap_ppp_off + 1] = 0;
+      EXPECT_EQ(tmpl, frame);
+    }
+  }
+}
+
+TEST(SessionTable, RemovedSlotIsRecycledOnlyAfterReadersAreQuiescent) {
+  const size_t sz = rte_rcu_qsbr_get_memsize(1);
+  auto* q = static_cast<rte_rcu_qsbr*>(rte_zmalloc("st_qsbr", sz, 64));
+  ASSERT_EQ(rte_rcu_qsbr_init(q, 1), 0);
+  ASSERT_EQ(rte_rcu_qsbr_thread_register(q, 0), 0);
+  rte_rcu_qsbr_thread_online(q, 0);
+  {
+    auto t = make(1, encap(), q);
+    ASSERT_TRUE(t->add(spec(1, 1, 0x64400001)).ok());
+    ASSERT_TRUE(t->remove(1, 1).ok());
+    EXPECT_EQ(t->lookup_upstream(1, 1), kNoSession);  // unpublished at once
+    t->reclaim();
+    EXPECT_EQ(t->recycled(), 0u);  // the reader has not passed a quiescent state
+    rte_rcu_qsbr_quiescent(q, 0);
+    t->reclaim();
+    EXPECT_EQ(t->recycled(), 1u);
+    EXPECT_TRUE(t->add(spec(2, 2, 0x64400002)).ok());  // the single slot is free again
+  }
+  rte_rcu_qsbr_thread_offline(q, 0);
+  rte_free(q);
+}
+
+}  // namespace
+}  // namespace lns::dp
+
+int main(int argc, char** argv) {
+  ::testing::InitGoogleTest(&argc, argv);
+  if (!lns::test::init_eal_for_tests(argv[0], 1, 512)) return 1;
+  return RUN_ALL_TESTS();
+}
