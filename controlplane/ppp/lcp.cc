@@ -32,6 +32,17 @@ void add_auth_option(OptionWriter& w, AuthProtocol protocol) {
 
 }  // namespace
 
+absl::StatusOr<AuthProtocol> auth_protocol_in(absl::Span<const uint8_t> options) {
+  auto parsed = parse_options(options);
+  if (!parsed.ok()) return parsed.status();
+  for (const OptionView& o : *parsed) {
+    if (o.type != kLcpOptionAuthProtocol) continue;
+    if (auto p = parse_auth_option(o.data)) return *p;
+    return absl::InvalidArgumentError("Authentication-Protocol we do not support");
+  }
+  return AuthProtocol::kNone;
+}
+
 Lcp::Lcp(const LcpConfig& config, const Clock& clock, PacketSink& sink, absl::BitGenRef rng,
          LcpListener& listener)
     : config_(config),

@@ -10,6 +10,7 @@
 
 #include "absl/random/bit_gen_ref.h"
 #include "absl/status/status.h"
+#include "absl/status/statusor.h"
 #include "absl/types/span.h"
 #include "common/clock.h"
 #include "controlplane/ppp/fsm.h"
@@ -31,6 +32,10 @@ inline constexpr uint16_t kDefaultMru = 1500;
 inline constexpr uint16_t kSmallestMru = 64;  // below this nothing useful fits
 
 enum class AuthProtocol : uint8_t { kNone, kPap, kChapMd5 };
+
+// The Authentication-Protocol an LCP option list asks for: kNone when it has
+// none, an error when the list is malformed or names a protocol we lack.
+absl::StatusOr<AuthProtocol> auth_protocol_in(absl::Span<const uint8_t> options);
 
 struct LcpConfig {
   FsmConfig fsm;
