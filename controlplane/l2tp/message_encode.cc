@@ -32,13 +32,13 @@ bool message_carries_hideable_avp(const ControlMessage& m) {
 }  // namespace
 
 absl::StatusOr<Bytes> encode_control(const ControlMessage& m, const EncodeOptions& options) {
-  Bytes out;
-  append_be16(out, kControlHeaderFlags);
-  append_be16(out, 0);  // Length, filled in below
-  append_be16(out, m.header.tunnel_id);
-  append_be16(out, m.header.session_id);
-  append_be16(out, m.header.ns);
-  append_be16(out, m.header.nr);
+  Bytes out(kControlHeaderLength);
+  store_be16(out.data(), kControlHeaderFlags);
+  // Length (offset 2) is filled in last.
+  store_be16(out.data() + 4, m.header.tunnel_id);
+  store_be16(out.data() + 6, m.header.session_id);
+  store_be16(out.data() + 8, m.header.ns);
+  store_be16(out.data() + 10, m.header.nr);
 
   if (m.is_zlb()) {
     // Anything set besides the header would silently vanish on the wire.
