@@ -246,8 +246,10 @@ void Worker::upstream(rte_mbuf* m, bool reassembled) {
   if (!v6) {
     if (!(flags & kForwardIpv4)) [[unlikely]]
       return drop(m, DropReason::session_not_up);
-    if (inner_seg < 20 || check_ipv4(inner, inner_avail, &inner_len) != IpCheck::kOk ||
-        inner_seg < (inner[0] & 0x0fu) * 4u) [[unlikely]]
+    // The header (options included) must be in this segment before its
+    // checksum is read.
+    if (inner_seg < 20 || inner_seg < (inner[0] & 0x0fu) * 4u ||
+        check_ipv4(inner, inner_avail, &inner_len) != IpCheck::kOk) [[unlikely]]
       return drop(m, DropReason::inner_bad_ip);
     if (load_be32(inner + 12) != rte_be_to_cpu_32(e.subscriber_ipv4_be)) [[unlikely]]
       return drop(m, DropReason::spoofed_source);
@@ -322,7 +324,8 @@ void Worker::downstream(rte_mbuf* m) {
   uint32_t slot;
   bool v6;
   if (l2.ethertype == kEtherIpv4) {
-    if (seg_avail < 20 || check_ipv4(ip, avail, &ip_len) != IpCheck::kOk || seg_avail < (ip[0] & 0x0fu) * 4u) [[unlikely]]
+    if (seg_avail < 20 || seg_avail < (ip[0] & 0x0fu) * 4u || check_ipv4(ip, avail, &ip_len) != IpCheck::kOk)
+        [[unlikely]]
       return drop(m, DropReason::inner_bad_ip);
     slot = cfg_.sessions->lookup_ipv4(load_be32(ip + 16));
     v6 = false;

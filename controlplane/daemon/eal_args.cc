@@ -10,8 +10,9 @@
 
 namespace lns {
 
-bool looks_like_pci_address(const std::string& d) {
-  // [dddd:]bb:dd.f
+bool looks_like_pci_address(const std::string& device) {
+  // [dddd:]bb:dd.f, optionally followed by ",devargs".
+  const std::string d = device.substr(0, device.find(','));
   size_t colon = d.find(':');
   if (colon == std::string::npos) return false;
   for (char c : d)
