@@ -1,0 +1,45 @@
+// The range of every integer setting. The loader checks values against
+// these as it reads them; config_text.h and the docs quote them.
+#pragma once
+
+#include <cstdint>
+
+#include "config/int_spec.h"
+
+namespace lns::config::limits {
+
+// DPDK on Debian is built with RTE_MAX_LCORE = 128.
+inline constexpr unsigned kMaxLcores = 128;
+// The mbuf pool must at least fill a few rings; the whole-config check in
+// config_validator.cc asks for enough to fill every queue and cache.
+inline constexpr uint32_t kMinMbufs = 1024;
+// RTE_MEMPOOL_CACHE_MAX_SIZE.
+inline constexpr uint32_t kMaxMbufCache = 512;
+// A TCP segment's MSS plus 40 bytes of IPv4 and TCP headers fits the MTU.
+inline constexpr uint16_t kTcpIpv4HeaderBytes = 40;
+
+inline constexpr IntSpec kLcore{0, kMaxLcores - 1};
+inline constexpr IntSpec kMbufs{kMinMbufs, 1 << 26};
+inline constexpr IntSpec kMbufCache{0, kMaxMbufCache};
+inline constexpr IntSpec kTcpMssClamp{536, 9216 - kTcpIpv4HeaderBytes, false, true};
+inline constexpr IntSpec kMaxSessions{1, 1 << 24};
+inline constexpr IntSpec kSessionMtu{576, 9000};
+inline constexpr IntSpec kPuntRatePps{1, 100'000'000};
+inline constexpr IntSpec kPuntBurst{1, 1 << 20};
+inline constexpr IntSpec kPuntRingSize{64, 1 << 20, true};
+inline constexpr IntSpec kReassemblyMaxFlows{1, 1 << 20};
+inline constexpr IntSpec kReassemblyTimeoutMs{1, 60'000};
+inline constexpr IntSpec kVlan{1, 4094};
+inline constexpr IntSpec kPortMtu{576, 9216};
+// Drivers differ in their descriptor alignment rules (multiples of 8, 32,
+// ...); a power of two satisfies all of them.
+inline constexpr IntSpec kDescriptors{64, 32768, true};
+inline constexpr IntSpec kUdpPort{1, 65535};
+// L2TP reserves tunnel and session ID 0 for "not assigned yet".
+inline constexpr IntSpec kL2tpId{1, 65535};
+inline constexpr IntSpec kSessionCount{1, 1 << 24};
+
+// Static session IDs live in 1..65535 and a range wraps from 65535 to 1.
+inline constexpr uint32_t kIdsPerTunnel = 65535;
+
+}  // namespace lns::config::limits
