@@ -137,18 +137,20 @@ absl::Status PppSession::receive(uint16_t protocol, absl::Span<const uint8_t> pa
     case kProtocolLcp:
       return lcp_.receive(packet);
     case kProtocolPap:
-      // Authentication packets outside the phase, or of the protocol we did
-      // not negotiate, are dropped (RFC 1661 3.5).
-      if (phase_ == PppPhase::kAuthenticate && auth_ == AuthProtocol::kPap) return pap_.receive(packet);
-      return absl::OkStatus();
-    case kProtocolChap:
-      if (auth_ == AuthProtocol::kChapMd5 && (phase_ == PppPhase::kAuthenticate ||
-                                              phase_ == PppPhase::kNetwork)) {
-        // CHAP answers a repeated Response with its verdict even after the
-        // phase moved on, in case our Success was lost.
+    case kProtocolChap: {
+      // Authentication packets before the phase, or of the protocol we did
+      // not negotiate, are dropped (RFC 1661 3.5). After it, the
+      // authenticator still repeats its verdict to a peer whose copy of our
+      // Ack/Success was lost.
+      const bool in_phase = phase_ == PppPhase::kAuthenticate || phase_ == PppPhase::kNetwork;
+      if (in_phase && protocol == kProtocolPap && auth_ == AuthProtocol::kPap) {
+        return pap_.receive(packet);
+      }
+      if (in_phase && protocol == kProtocolChap && auth_ == AuthProtocol::kChapMd5) {
         return chap_.receive(packet);
       }
       return absl::OkStatus();
+    }
     case kProtocolIpcp:
     case kProtocolIpv6cp: {
       const bool v4 = protocol == kProtocolIpcp;

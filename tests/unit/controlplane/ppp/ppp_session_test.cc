@@ -152,6 +152,30 @@ TEST_F(SessionTest, PapSessionComesUpWhenThePeerInsistsOnPap) {
   EXPECT_EQ(sink_.count(kProtocolPap, 2), 1u);
 }
 
+TEST_F(SessionTest, LostPapAckIsRepeatedAfterTheNetworkPhaseBegan) {
+  FakePeer::Behaviour b;
+  b.insist_on_pap = true;
+  make(default_config(), b);
+  bring_up();
+  ASSERT_EQ(session_->phase(), PppPhase::kNetwork);
+  const std::vector<uint8_t> again = {5, 'a', 'l', 'i', 'c', 'e', 6, 's', '3', 'c', 'r', '3', 't'};
+  peer_->send(kProtocolPap, 1, 0x52, again);
+  pump();
+  EXPECT_EQ(sink_.count(kProtocolPap, 2), 2u);
+  EXPECT_EQ(verifier_.password_checks, 1);
+  EXPECT_THAT(listener_.users, ElementsAre("alice"));
+}
+
+TEST_F(SessionTest, AuthenticationPacketsOfTheWrongProtocolAreIgnored) {
+  make();
+  bring_up();  // CHAP was negotiated
+  const std::vector<uint8_t> pap = {5, 'a', 'l', 'i', 'c', 'e', 6, 's', '3', 'c', 'r', '3', 't'};
+  peer_->send(kProtocolPap, 1, 0x52, pap);
+  pump();
+  EXPECT_EQ(sink_.count(kProtocolPap, 2), 0u);
+  EXPECT_EQ(verifier_.password_checks, 0);
+}
+
 TEST_F(SessionTest, NcpPacketsBeforeAuthenticationAreIgnored) {
   make();
   session_->start();
