@@ -41,14 +41,22 @@ TEST_P(Example, RoundTripsThroughFormatConfig) {
   EXPECT_EQ(format_config(*reloaded), text);
 }
 
-INSTANTIATE_TEST_SUITE_P(Shipped, Example, ::testing::Values("vdev.cfg", "nic.cfg", "bench.cfg"),
+INSTANTIATE_TEST_SUITE_P(Shipped, Example, ::testing::Values("vdev.cfg", "tap.cfg", "nic.cfg", "bench.cfg"),
                          [](const auto& info) {
                            std::string name = info.param;
                            return name.substr(0, name.find('.'));
                          });
 
-TEST(VdevExample, UsesTapDevicesOneWorkerAndAFewStaticSessions) {
+TEST(VdevExample, ReplaysCapturesFromRunOneWorkerAndAFewStaticSessions) {
   absl::StatusOr<Config> loaded = load_config_file(example_path("vdev.cfg"));
+  ASSERT_TRUE(loaded.ok()) << loaded.status();
+  EXPECT_EQ(loaded->access.device, "net_pcap0,rx_pcap=run/upstream.pcap,tx_pcap=run/access-out.pcap");
+  EXPECT_EQ(loaded->core.device, "net_pcap1,rx_pcap=run/downstream.pcap,tx_pcap=run/core-out.pcap");
+  EXPECT_EQ(total_static_sessions(*loaded), 10u);
+}
+
+TEST(TapExample, UsesTapDevicesOneWorkerAndAFewStaticSessions) {
+  absl::StatusOr<Config> loaded = load_config_file(example_path("tap.cfg"));
   ASSERT_TRUE(loaded.ok()) << loaded.status();
   EXPECT_EQ(loaded->access.device, "net_tap0,iface=lnsacc0");
   EXPECT_EQ(loaded->core.device, "net_tap1,iface=lnscore0");
