@@ -1,0 +1,78 @@
+// UDP framing of the control plane's own traffic: what we build parses back,
+// checksums verify independently, and malformed frames are refused.
+#include "controlplane/daemon/udp_frame.h"
+
+#include <gtest/gtest.h>
+
+#include "tests/support/packet_builder.h"
+
+namespace lns {
+namespace {
+
+UdpFrame sample(const std::vector<uint8_t>& payload, std::optional<uint16_t> vlan = {}) {
+  UdpFrame f;
+  f.src_mac = {2, 0, 0, 0, 0, 1};
+  f.dst_mac = {2, 0, 0, 0, 0, 2};
+  f.vlan = vlan;
+  f.src_ip = 0xc0000201;
+  f.dst_ip = 0xc0000202;
+  f.src_port = 1701;
+  f.dst_port = 40000;
+  f.payload = payload;
+  return f;
+}
+
+TEST(UdpFrame, BuildsWhatAnIndependentBuilderBuildsApartFromTheUdpChecksum) {
+  const std::vector<uint8_t> payload = test::payload_bytes(37);
+  for (auto vlan : {std::optional<uint16_t>{}, std::optional<uint16_t>{42}}) {
+    auto built = build_udp_frame(sample(payload, vlan), 7);
+    auto expect = test::concat(test::ethernet({2, 0, 0, 0, 0, 2}, {2, 0, 0, 0, 0, 1}, 0x0800, vlan),
+                               test::ipv4(0xc0000201, 0xc0000202, 17, test::udp(1701, 40000, payload),
+                                          {.id = 7, .frag = 0x4000}));
+    ASSERT_EQ(built.size(), expect.size());
+    const size_t udp = (vlan ? 18 : 14) + 20;
+    // Verify our checksum independently: pseudo-header + segment sums to 0xffff.
+    std::vector<uint8_t> pseudo(built.begin() + udp - 8, built.begin() + udp);
+    test::put16(pseudo, 17);
+    test::put16(pseudo, static_cast<uint16_t>(built.size() - udp));
+    uint32_t sum = test::ones_complement_sum(pseudo.data(), pseudo.size());
+    EXPECT_EQ(test::ones_complement_sum(built.data() + udp, built.size() - udp, sum), 0xffff);
+    built[udp + 6] = built[udp + 7] = 0;
+    EXPECT_EQ(built, expect);
+  }
+}
+
+TEST(UdpFrame, ParsesBackWhatItBuilt) {
+  const std::vector<uint8_t> payload = {1, 2, 3, 4, 5};
+  auto frame = build_udp_frame(sample(payload, 9), 1);
+  frame.resize(frame.size() + 11, 0);  // Ethernet padding
+  auto f = parse_udp_frame(frame);
+  ASSERT_TRUE(f.has_value());
+  EXPECT_EQ(f->vlan, 9);
+  EXPECT_EQ(f->src_ip, 0xc0000201u);
+  EXPECT_EQ(f->dst_port, 40000);
+  EXPECT_EQ(std::vector<uint8_t>(f->payload.begin(), f->payload.end()), payload);
+  EXPECT_EQ(f->src_mac, (MacBytes{2, 0, 0, 0, 0, 1}));
+}
+
+TEST(UdpFrame, RefusesEveryTruncationAndLies) {
+  const auto good = build_udp_frame(sample(test::payload_bytes(20)), 1);
+  for (size_t n = 0; n < good.size(); ++n)
+    EXPECT_FALSE(parse_udp_frame(absl::MakeConstSpan(good.data(), n)).has_value()) << n;
+  auto lying_udp = good;
+  lying_udp[14 + 20 + 4] = 0xff;
+  EXPECT_FALSE(parse_udp_frame(lying_udp).has_value());
+  auto fragment = good;
+  fragment[14 + 6] |= 0x20;  // MF
+  EXPECT_FALSE(parse_udp_frame(fragment).has_value());
+  auto tcp = good;
+  tcp[14 + 9] = 6;
+  EXPECT_FALSE(parse_udp_frame(tcp).has_value());
+  auto short_udp = good;
+  short_udp[14 + 20 + 4] = 0;
+  short_udp[14 + 20 + 5] = 7;
+  EXPECT_FALSE(parse_udp_frame(short_udp).has_value());
+}
+
+}  // namespace
+}  // namespace lns
