@@ -305,6 +305,49 @@ absl::Status SessionTable::set_subscriber_ipv4(uint32_t slot, uint32_t ipv4) {
   return absl::OkStatus();
 }
 
+absl::Status SessionTable::set_ipv6_prefix(uint32_t slot, const std::array<uint8_t, 8>& prefix, uint8_t len) {
+  if (slot == kNoSession || slot > capacity_) return absl::InvalidArgumentError("bad slot");
+  if (len > 64) return absl::InvalidArgumentError("IPv6 prefix longer than /64");
+  SessionSpec& spec = specs_[slot];
+  const uint64_t new_key = load_top64(prefix.data()) & prefix_mask(len);
+  if (len != 0) {
+    auto h = v6_table_for(len, true);
+    if (!h.ok()) return h.status();
+    void* data;
+    if (rte_hash_lookup_data(*h, &new_key, &data) >= 0 &&
+        static_cast<uint32_t>(reinterpret_cast<uintptr_t>(data)) != slot)
+      return absl::AlreadyExistsError("IPv6 prefix already in use");
+  }
+  if (spec.ipv6_prefix_len != 0) {
+    auto old = v6_table_for(spec.ipv6_prefix_len, false);
+    if (old.ok() && *old != nullptr) {
+      const uint64_t key = load_top64(spec.ipv6_prefix.data()) & prefix_mask(spec.ipv6_prefix_len);
+      rte_hash_del_key(*old, &key);
+    }
+  }
+  SessionEntry& e = entries_[slot];
+  // Readers check the prefix only after a lookup found this slot, and the
+  // new key is added after the fields are written.
+  std::memcpy(e.ipv6_prefix, prefix.data(), 8);
+  __atomic_store_n(&e.ipv6_prefix_len, len, __ATOMIC_RELEASE);
+  spec.ipv6_prefix = prefix;
+  spec.ipv6_prefix_len = len;
+  if (len != 0) {
+    auto h = v6_table_for(len, false);
+    if (rte_hash_add_key_data(*h, &new_key, reinterpret_cast<void*>(uintptr_t{slot})) != 0)
+      return absl::ResourceExhaustedError("IPv6 prefix table full");
+  }
+  return absl::OkStatus();
+}
+
+absl::Status SessionTable::set_mtu(uint32_t slot, uint16_t mtu) {
+  if (slot == kNoSession || slot > capacity_) return absl::InvalidArgumentError("bad slot");
+  if (mtu < 576) return absl::InvalidArgumentError("MTU below 576");
+  specs_[slot].mtu = mtu;
+  __atomic_store_n(&entries_[slot].mtu, mtu, __ATOMIC_RELEASE);
+  return absl::OkStatus();
+}
+
 uint32_t SessionTable::reclaim() {
   if (dq_ == nullptr) return 0;
   const uint64_t before = recycled_;

@@ -73,6 +73,14 @@ class SessionTable {
   absl::Status remove(uint16_t tunnel_id, uint16_t session_id);
   absl::Status set_flags(uint32_t slot, uint16_t flags);
   absl::Status set_subscriber_ipv4(uint32_t slot, uint32_t ipv4);
+  // Publishes (len > 0) or withdraws (len == 0) the session's IPv6 prefix.
+  absl::Status set_ipv6_prefix(uint32_t slot, const std::array<uint8_t, 8>& prefix, uint8_t len);
+  // The peer's MRU, once LCP has negotiated it.
+  absl::Status set_mtu(uint32_t slot, uint16_t mtu);
+  // The control plane's copy of what was published for a slot.
+  const SessionSpec* spec(uint32_t slot) const {
+    return slot == kNoSession || slot > capacity_ ? nullptr : &specs_[slot];
+  }
   // Returns how many removed slots were recycled by this call.
   uint32_t reclaim();
   uint32_t size() const { return live_; }

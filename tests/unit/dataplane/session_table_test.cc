@@ -111,6 +111,29 @@ TEST(SessionTable, Ipv6PrefixesOfSeveralLengthsUseLongestMatch) {
   EXPECT_FALSE(t->add(too_long).ok());
 }
 
+TEST(SessionTable, AddressesAndMtuCanBePublishedAfterTheSessionExists) {
+  auto t = make(8);
+  auto slot = t->add(spec(1, 1, 0));  // as after ICCN: no address yet
+  ASSERT_TRUE(slot.ok());
+  EXPECT_EQ(t->lookup_ipv4(0x64400001), kNoSession);
+  ASSERT_TRUE(t->set_subscriber_ipv4(*slot, 0x64400001).ok());
+  EXPECT_EQ(t->lookup_ipv4(0x64400001), *slot);
+  std::array<uint8_t, 8> p{0x20, 0x01, 0x0d, 0xb8, 0, 7, 0, 0};
+  ASSERT_TRUE(t->set_ipv6_prefix(*slot, p, 56).ok());
+  uint8_t a[16] = {0x20, 0x01, 0x0d, 0xb8, 0, 7, 0, 0x42, 0, 0, 0, 0, 0, 0, 0, 1};
+  EXPECT_EQ(t->lookup_ipv6(a), *slot);
+  EXPECT_EQ(t->entry(*slot).ipv6_prefix_len, 56);
+  auto other = t->add(spec(1, 2, 0));
+  ASSERT_TRUE(other.ok());
+  EXPECT_EQ(t->set_ipv6_prefix(*other, p, 56).code(), absl::StatusCode::kAlreadyExists);
+  EXPECT_EQ(t->set_subscriber_ipv4(*other, 0x64400001).code(), absl::StatusCode::kAlreadyExists);
+  ASSERT_TRUE(t->set_ipv6_prefix(*slot, {}, 0).ok());
+  EXPECT_EQ(t->lookup_ipv6(a), kNoSession);
+  ASSERT_TRUE(t->set_mtu(*slot, 1492).ok());
+  EXPECT_EQ(t->entry(*slot).mtu, 1492);
+  EXPECT_FALSE(t->set_mtu(*slot, 100).ok());
+}
+
 TEST(SessionTable, EncapsulationTemplateMatchesAnIndependentBuild) {
   for (bool vlan : {false, true}) {
     for (uint16_t flags : {uint16_t{0}, uint16_t{kPeerAcfc}, uint16_t{kPeerAcfc | kPeerPfc}}) {
