@@ -83,9 +83,11 @@ struct L2tpConfig {
 
   // How long a tunnel may wait for SCCCN after our SCCRP.
   Duration wait_ctl_conn_timeout = std::chrono::seconds(30);
-  // How long an incoming call may wait for ICCN after our ICRP.
-  Duration incoming_call_timeout = std::chrono::seconds(30);
-  // How long an outgoing call may take from OCRQ to OCCN (the LAC dials).
+  // How long an incoming call may wait for ICCN once the LAC has
+  // acknowledged our ICRP (the LAC's ICCN may queue behind other calls).
+  Duration incoming_call_timeout = std::chrono::seconds(60);
+  // How long an outgoing call may take from the acknowledgement of our
+  // OCRQ to OCCN (the LAC dials).
   Duration outgoing_call_timeout = std::chrono::seconds(120);
   // State kept after the peer's StopCCN to re-acknowledge retransmissions of
   // it: one full retransmission cycle (1+2+4+8+8+8 s with the defaults).

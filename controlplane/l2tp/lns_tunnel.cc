@@ -7,6 +7,7 @@
 #include "absl/strings/cord.h"
 #include "absl/strings/str_format.h"
 #include "common/log.h"
+#include "controlplane/l2tp/sequence.h"
 #include "controlplane/l2tp/tunnel_auth.h"
 
 namespace lns::l2tp::internal {
@@ -91,7 +92,13 @@ bool LnsTunnel::send(ControlMessage m) {
     LNS_LOG_WARN("l2tp tunnel %u: %s not sent: %s", id_, message_type_name(m.type), std::string(s.message()));
     return false;
   }
+  ++messages_sent_;
   return true;
+}
+
+bool LnsTunnel::acknowledged(uint16_t ns) const {
+  const uint16_t oldest_unacked = static_cast<uint16_t>(channel_.next_ns() - channel_.outstanding());
+  return seq_before(ns, oldest_unacked);
 }
 
 void LnsTunnel::set_state(TunnelState s) {
@@ -117,6 +124,14 @@ void LnsTunnel::on_timer() {
     LnsSession* s = find_session(sid);
     if (s == nullptr) continue;
     s->deadline.reset();
+    if (!acknowledged(s->request_ns)) {
+      // Our ICRP/OCRQ is still queued or being retransmitted: the LAC
+      // cannot be late for an answer to something it has not got.
+      const Duration period = s->info.direction == CallDirection::kIncoming ? ctx_.config.incoming_call_timeout
+                                                                             : ctx_.config.outgoing_call_timeout;
+      set_session_deadline(*s, now + period);
+      continue;
+    }
     ++ctx_.stats.session_setup_timeouts;
     // Result 10 is the closest the RFC has to "call not set up in time".
     close_session(*s, CloseReason{Closer::kError, result(static_cast<uint16_t>(CdnResult::kTimeout), 0,

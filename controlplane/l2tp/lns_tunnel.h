@@ -41,6 +41,9 @@ struct LnsSession {
   // left empty here and filled in when the session is exported.
   SessionInfo info;
   std::optional<TimePoint> deadline;  // setup timeout
+  // Ns of our ICRP/OCRQ: the setup timeout only counts once the LAC has
+  // acknowledged it, since a lossy or busy channel may hold it back.
+  uint16_t request_ns = 0;
   bool reported = false;              // on_session_established was queued
 };
 
@@ -125,6 +128,8 @@ class LnsTunnel final : private ControlTransport, private ControlReceiver {
   SessionInfo export_session(const LnsSession& s) const;
 
   bool send(ControlMessage m);
+  // Whether our message with this Ns has been acknowledged.
+  bool acknowledged(uint16_t ns) const;
 
   EngineContext& ctx_;
   const uint16_t id_;
@@ -152,6 +157,8 @@ class LnsTunnel final : private ControlTransport, private ControlReceiver {
   std::optional<TimePoint> hello_at_;
 
   ReliableChannel channel_;
+  // Messages handed to the channel; the next one gets this Ns.
+  uint16_t messages_sent_ = 0;
 
   // Indexed by our session ID (dense, thanks to the allocator).
   std::vector<std::unique_ptr<LnsSession>> sessions_;

@@ -195,6 +195,7 @@ void FakeLac::handle_sccrp(Tunnel& t, const ControlMessage& m) {
 
 void FakeLac::handle_session_message(Tunnel& t, const ControlMessage& m) {
   if (m.type == MessageType::kOcrq) {
+    if (config_.ignore_outgoing_calls) return;
     LacSession s;
     s.id = t.next_session_id++;
     s.lns_id = m.assigned_session_id.value_or(0);

@@ -49,6 +49,8 @@ struct FakeLacConfig {
   bool auto_connect = true;
   // Answer an OCRQ with OCRP + OCCN (else with CDN result 4).
   bool answer_outgoing_calls = true;
+  // Acknowledge OCRQs but never answer them.
+  bool ignore_outgoing_calls = false;
   uint16_t first_tunnel_id = 100;
 };
 

@@ -51,7 +51,7 @@ void SimNetwork::step(TimePoint now) {
       if (engine_ != nullptr) engine_->on_datagram(d.from, d.bytes);
     } else {
       ++stats_.to_lacs;
-      auto it = lacs_.find(d.to);
+      auto it = lacs_.find({d.to.ipv4, d.to.port});
       if (it == lacs_.end()) {
         ++stats_.undeliverable;
         continue;

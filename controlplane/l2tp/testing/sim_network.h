@@ -12,7 +12,6 @@
 #include <tuple>
 #include <vector>
 
-#include "absl/container/flat_hash_map.h"
 #include "common/clock.h"
 #include "controlplane/l2tp/engine.h"
 #include "controlplane/l2tp/testing/fake_lac.h"
@@ -41,7 +40,7 @@ class SimNetwork final : public DatagramSink {
 
   // The engine must use this network as its DatagramSink.
   void attach(LnsEngine& engine) { engine_ = &engine; }
-  void attach(FakeLac& lac) { lacs_[lac.address()] = &lac; }
+  void attach(FakeLac& lac) { lacs_[{lac.address().ipv4, lac.address().port}] = &lac; }
   // What a FakeLac sends through; pass it as the FakeLac's Sender.
   FakeLac::Sender lac_sender();
   void set_model(const LinkModel& model) { model_ = model; }
@@ -76,7 +75,9 @@ class SimNetwork final : public DatagramSink {
   Tap tap_;
   std::mt19937_64 rng_;
   LnsEngine* engine_ = nullptr;
-  absl::flat_hash_map<PeerAddress, FakeLac*> lacs_;
+  // Ordered, so timers run in the same order on every run and a seed
+  // always produces the same history.
+  std::map<std::pair<uint32_t, uint16_t>, FakeLac*> lacs_;
   // Ordered by delivery time, then by order of sending.
   std::map<std::pair<TimePoint, uint64_t>, Datagram> queue_;
   uint64_t sequence_ = 0;
