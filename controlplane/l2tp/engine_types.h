@@ -85,8 +85,8 @@ struct SessionInfo {
   bool sequencing_required = false;
   std::optional<std::string> agent_circuit_id;  // BBF vendor 3561 type 1
   std::optional<std::string> agent_remote_id;   // BBF vendor 3561 type 2
-  // Every vendor AVP (BBF ones included) and unrecognised optional IETF AVP
-  // from ICRQ/ICCN/OCRP/OCCN, in arrival order.
+  // Every other vendor AVP and unrecognised optional IETF AVP from
+  // ICRQ/ICCN/OCRP/OCCN, in arrival order.
   std::vector<RawAvp> vendor_avps;
   // Proxy LCP and proxy authentication AVPs (types 26-33) from ICCN, value
   // octets as sent. Only carried by on_session_established(): the engine

@@ -17,14 +17,18 @@ ResultCode result(uint16_t code, uint16_t error, std::string message) {
 constexpr uint16_t kCdnGeneralError = static_cast<uint16_t>(CdnResult::kGeneralError);
 constexpr uint16_t kCdnTemporary = static_cast<uint16_t>(CdnResult::kTemporaryNoFacilities);
 
-// Keeps one copy per (vendor, type): a later message (ICCN after ICRQ)
+// The BBF line identifiers get their own fields; every other AVP is kept
+// raw, one copy per (vendor, type): a later message (ICCN after ICRQ)
 // updates rather than duplicates.
 void merge_vendor_avps(SessionInfo& info, const ControlMessage& m) {
   for (const RawAvp& avp : m.other_avps) {
-    if (avp.vendor_id == kBroadbandForumVendorId) {
-      const std::string text(as_string_view(avp.value));
-      if (avp.type == kBbfAgentCircuitId) info.agent_circuit_id = text;
-      if (avp.type == kBbfAgentRemoteId) info.agent_remote_id = text;
+    if (avp.vendor_id == kBroadbandForumVendorId && avp.type == kBbfAgentCircuitId) {
+      info.agent_circuit_id = std::string(as_string_view(avp.value));
+      continue;
+    }
+    if (avp.vendor_id == kBroadbandForumVendorId && avp.type == kBbfAgentRemoteId) {
+      info.agent_remote_id = std::string(as_string_view(avp.value));
+      continue;
     }
     bool replaced = false;
     for (RawAvp& have : info.vendor_avps) {
