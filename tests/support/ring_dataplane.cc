@@ -29,7 +29,7 @@ config::Config test_config(unsigned workers) {
   return c;
 }
 
-std::unique_ptr<RingDataplane> RingDataplane::create(config::Config cfg) {
+std::unique_ptr<RingDataplane> RingDataplane::create(config::Config cfg, unsigned ring_size) {
   static std::atomic<int> seq{0};
   const int id = seq++;
   std::unique_ptr<RingDataplane> r(new RingDataplane());
@@ -38,8 +38,8 @@ std::unique_ptr<RingDataplane> RingDataplane::create(config::Config cfg) {
   for (int side = 0; side < 2; ++side) {
     for (unsigned q = 0; q < queues; ++q) {
       const std::string base = absl::StrCat("t", id, side ? "c" : "a", q);
-      r->rx_[side].push_back(rte_ring_create((base + "rx").c_str(), 4096, 0, RING_F_SP_ENQ | RING_F_SC_DEQ));
-      r->tx_[side].push_back(rte_ring_create((base + "tx").c_str(), 4096, 0, RING_F_SP_ENQ | RING_F_SC_DEQ));
+      r->rx_[side].push_back(rte_ring_create((base + "rx").c_str(), ring_size, 0, RING_F_SP_ENQ | RING_F_SC_DEQ));
+      r->tx_[side].push_back(rte_ring_create((base + "tx").c_str(), ring_size, 0, RING_F_SP_ENQ | RING_F_SC_DEQ));
     }
     names[side] = absl::StrCat("ring", id, side ? "core" : "access");
     const int port = rte_eth_from_rings(names[side].c_str(), r->rx_[side].data(), queues,

@@ -19,7 +19,9 @@ class RingDataplane {
  public:
   // Fills in the devices of cfg (unique ring ports) and creates the data
   // plane; cfg.dataplane.worker_lcores decides how many queues there are.
-  static std::unique_ptr<RingDataplane> create(config::Config cfg);
+  // `ring_size` (a power of two) bounds how many frames can wait on each
+  // queue; benchmarks raise it to keep many packets in flight.
+  static std::unique_ptr<RingDataplane> create(config::Config cfg, unsigned ring_size = 4096);
   ~RingDataplane();
 
   dp::Dataplane& dp() { return *dp_; }
@@ -31,6 +33,11 @@ class RingDataplane {
   // Everything transmitted on a port so far (all TX queues), in order per queue.
   std::vector<Bytes> collect(dp::Side side);
   unsigned mbufs_in_use() const;
+  // The rings behind a port's queue: what the LNS receives from (`rx_ring`)
+  // and what it transmits into (`tx_ring`), for harnesses that move mbufs
+  // themselves instead of copying frames through inject()/collect().
+  rte_ring* rx_ring(dp::Side side, unsigned queue = 0) const { return rx_[side == dp::Side::kCore][queue]; }
+  rte_ring* tx_ring(dp::Side side, unsigned queue = 0) const { return tx_[side == dp::Side::kCore][queue]; }
   uint64_t drops(dp::DropReason r) const;
   uint64_t total_drops() const;
 
