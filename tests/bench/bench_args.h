@@ -1,0 +1,32 @@
+// Minimal `--name=value` command-line parsing shared by the benchmark
+// executables (they take a handful of options, not worth a flags library).
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+
+namespace lns::bench {
+
+class BenchArgs {
+ public:
+  // Accepts `--name=value` and bare `--name` (value "1"); anything else, or
+  // a name outside `known`, is an error.
+  static absl::StatusOr<BenchArgs> parse(int argc, char** argv, const std::vector<std::string>& known);
+
+  bool has(const std::string& name) const { return values_.count(name) != 0; }
+  std::string str(const std::string& name, const std::string& fallback) const;
+  absl::StatusOr<uint64_t> u64(const std::string& name, uint64_t fallback) const;
+  absl::StatusOr<std::optional<double>> number(const std::string& name) const;
+  // Comma-separated list.
+  std::vector<std::string> list(const std::string& name, const std::string& fallback) const;
+
+ private:
+  std::map<std::string, std::string> values_;
+};
+
+}  // namespace lns::bench

@@ -1,0 +1,223 @@
+// lns_dataplane_bench: the real Dataplane on net_ring ports, N static
+// sessions, a constant number of frames in flight in random session order,
+// and rdtsc around Worker::poll_once() only. Prints one BENCH line per case;
+// scripts/bench runs it next to the dpdk-testpmd baseline and passes that
+// baseline in so the lines carry the ratio.
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <string>
+#include <vector>
+
+#include <rte_cycles.h>
+#include <rte_malloc.h>
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_format.h"
+#include "tests/bench/bench_args.h"
+#include "tests/bench/session_layout.h"
+#include "tests/bench/traffic_loop.h"
+#include "tests/support/eal_env.h"
+#include "tests/support/ring_dataplane.h"
+
+namespace lns::bench {
+namespace {
+
+// Large enough for IMIX's 1518-byte inner packets without fragmentation.
+constexpr uint16_t kSessionMtu = 1518;
+// The access side then carries 1518 + 52 bytes of encapsulation: a
+// baby-giant access network, as LNS deployments commonly configure.
+constexpr uint16_t kAccessMtu = 1600;
+
+struct Options {
+  std::vector<uint32_t> sessions;
+  std::vector<std::string> cases;
+  std::vector<std::string> sizes;
+  uint32_t inflight = 65536;
+  uint64_t warmup = 0;
+  uint64_t round_packets = 1000000;
+  unsigned rounds = 5;
+  bool scattered_ids = true;
+  bool pretouch = false;
+  uint64_t seed = 1;
+  unsigned memory_mb = 0;
+  std::optional<double> baseline_64, baseline_imix;
+};
+
+uint32_t pow2_above(uint32_t n) {
+  uint32_t p = 1;
+  while (p <= n) p <<= 1;
+  return p;
+}
+
+// What DPDK memory one session count needs: the mbufs in flight, the
+// session entries and counters, the rte_lpm (64 MiB tbl24 plus a tbl8 group
+// per eight sessions), the upstream index and the RCU defer queue.
+unsigned memory_needed_mb(uint32_t sessions, uint32_t inflight) {
+  const double mbufs = (inflight + 8192.0) * 2.5 / 1024;
+  const double per_session = sessions * 420.0 / (1024 * 1024);
+  return static_cast<unsigned>(1.5 * (192 + mbufs + per_session));
+}
+
+absl::StatusOr<Options> parse_options(int argc, char** argv) {
+  auto args = BenchArgs::parse(argc, argv,
+                               {"sessions", "cases", "sizes", "inflight", "warmup", "round-packets", "rounds",
+                                "ids", "seed", "memory-mb", "baseline-64", "baseline-imix", "smoke", "pretouch"});
+  if (!args.ok()) return args.status();
+  Options o;
+  const bool smoke = args->has("smoke");
+  for (const std::string& s : args->list("sessions", smoke ? "64" : "1,65536,1000000")) {
+    uint32_t n;
+    if (!absl::SimpleAtoi(s, &n) || n == 0 || n > 4000000)
+      return absl::InvalidArgumentError(absl::StrFormat("bad session count '%s' (1..4000000)", s));
+    o.sessions.push_back(n);
+  }
+  o.cases = args->list("cases", "decap,encap,mix");
+  for (const auto& c : o.cases)
+    if (c != "decap" && c != "encap" && c != "mix")
+      return absl::InvalidArgumentError(absl::StrFormat("unknown case '%s' (decap, encap, mix)", c));
+  o.sizes = args->list("sizes", "64,imix");
+  for (const auto& s : o.sizes)
+    if (s != "64" && s != "imix") return absl::InvalidArgumentError(absl::StrFormat("unknown size '%s' (64, imix)", s));
+  auto inflight = args->u64("inflight", smoke ? 256 : 65536);
+  auto round_packets = args->u64("round-packets", smoke ? 4096 : 1000000);
+  auto rounds = args->u64("rounds", smoke ? 2 : 5);
+  auto seed = args->u64("seed", 1);
+  auto memory = args->u64("memory-mb", 0);
+  auto b64 = args->number("baseline-64");
+  auto bimix = args->number("baseline-imix");
+  for (const absl::Status& st : {inflight.status(), round_packets.status(), rounds.status(), seed.status(),
+                                 memory.status(), b64.status(), bimix.status()})
+    if (!st.ok()) return st;
+  if (*inflight < 2 || *inflight > (1u << 22))
+    return absl::InvalidArgumentError("--inflight must be 2..4194304");
+  if (*rounds == 0 || *round_packets == 0) return absl::InvalidArgumentError("--rounds and --round-packets must be > 0");
+  o.inflight = static_cast<uint32_t>(*inflight);
+  // Every frame in flight passes through the worker twice before timing
+  // starts, so rings, mbufs and tables are in their steady state.
+  auto warmup = args->u64("warmup", std::max<uint64_t>(2ull * o.inflight, smoke ? 1024 : 200000));
+  if (!warmup.ok()) return warmup.status();
+  o.warmup = *warmup;
+  o.round_packets = *round_packets;
+  o.rounds = static_cast<unsigned>(*rounds);
+  o.seed = *seed;
+  o.memory_mb = static_cast<unsigned>(*memory);
+  o.baseline_64 = *b64;
+  o.baseline_imix = *bimix;
+  const std::string ids = args->str("ids", "scattered");
+  if (ids != "scattered" && ids != "dense") return absl::InvalidArgumentError("--ids is scattered or dense");
+  o.scattered_ids = ids == "scattered";
+  o.pretouch = args->has("pretouch");
+  return o;
+}
+
+std::string fmt_or_na(std::optional<double> v) { return v ? absl::StrFormat("%.2f", *v) : "na"; }
+
+// Runs one case and prints its BENCH line; returns 1 on failure.
+int run_case(const Options& o, TrafficLoop& loop, uint32_t n_sessions, const std::string& c, const std::string& size,
+             bool pretouch) {
+  const SizeMix mix = size == "imix" ? imix() : fixed_size(64);
+  const std::optional<double> baseline = size == "imix" ? o.baseline_imix : o.baseline_64;
+  TrafficSpec spec;
+  spec.upstream = c != "encap";
+  spec.downstream = c != "decap";
+  spec.inflight = o.inflight;
+  spec.warmup_packets = o.warmup;
+  spec.round_packets = o.round_packets;
+  spec.rounds = o.rounds;
+  spec.pretouch = pretouch;
+  const std::string name = pretouch ? c + "_pretouched" : c;
+  const auto started = std::chrono::steady_clock::now();
+  auto r = loop.run(spec, mix);
+  if (!r.ok()) {
+    std::fprintf(stderr, "case %s sessions=%u size=%s: %s\n", name.c_str(), n_sessions, size.c_str(),
+                 std::string(r.status().message()).c_str());
+    return 1;
+  }
+  const auto [lo, hi] = std::minmax_element(r->round_cycles_per_packet.begin(), r->round_cycles_per_packet.end());
+  std::optional<double> ratio;
+  if (baseline) ratio = r->cycles_per_packet / *baseline;
+  std::printf(
+      "BENCH case=%s sessions=%u size=%s workers=1 mpps=%.2f cycles_per_packet=%.1f baseline_cycles_per_packet=%s "
+      "ratio=%s inflight=%u distinct_in_flight=%u rounds_min=%.1f rounds_max=%.1f preempted_polls=%llu/%llu "
+      "mean_inner_bytes=%.1f\n",
+      name.c_str(), n_sessions, mix.name.c_str(), r->mpps, r->cycles_per_packet, fmt_or_na(baseline).c_str(),
+      fmt_or_na(ratio).c_str(), o.inflight, r->distinct_sessions_in_flight, *lo, *hi,
+      static_cast<unsigned long long>(r->preempted_polls), static_cast<unsigned long long>(r->polls),
+      r->mean_inner_bytes);
+  std::fflush(stdout);
+  std::fprintf(stderr, "#   %s/%s took %.1f s\n", name.c_str(), mix.name.c_str(),
+               std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
+  return 0;
+}
+
+int run_session_count(const Options& o, uint32_t n_sessions) {
+  using Clock = std::chrono::steady_clock;
+  const auto t0 = Clock::now();
+  config::Config cfg = test::test_config(1);
+  cfg.dataplane.max_sessions = n_sessions;
+  // Room for the frames in flight plus what sits in the worker's buffers.
+  cfg.dataplane.mbufs = o.inflight + 8191;
+  cfg.dataplane.mbuf_cache = 256;
+  cfg.access.mtu = kAccessMtu;
+  // Each ring holds a whole direction's frames in flight.
+  auto ring = test::RingDataplane::create(cfg, pow2_above(o.inflight));
+  if (ring == nullptr) {
+    std::fprintf(stderr, "cannot create the data plane for %u sessions\n", n_sessions);
+    return 1;
+  }
+  const std::vector<BenchSession> layout =
+      make_layout({.sessions = n_sessions, .scattered_ids = o.scattered_ids, .seed = o.seed});
+  for (const BenchSession& s : layout) {
+    auto slot = ring->dp().sessions().add(spec_for(s, kSessionMtu));
+    if (!slot.ok()) {
+      std::fprintf(stderr, "adding session %u/%u: %s\n", s.tunnel_id, s.session_id,
+                   std::string(slot.status().message()).c_str());
+      return 1;
+    }
+  }
+  const double setup_s = std::chrono::duration<double>(Clock::now() - t0).count();
+  rte_malloc_socket_stats heap{};
+  rte_malloc_get_socket_stats(0, &heap);
+  std::fprintf(stderr, "# %u sessions in %u tunnels added in %.1f s; DPDK heap %zu MiB used of %zu\n", n_sessions,
+               (n_sessions + 4095) / 4096, setup_s, heap.heap_allocsz_bytes >> 20, heap.heap_totalsz_bytes >> 20);
+
+  FrameAddresses addr;
+  addr.lns_access_mac = ring->mac(dp::Side::kAccess);
+  addr.lns_core_mac = ring->mac(dp::Side::kCore);
+  addr.lns_access_ipv4 = *cfg.access.ipv4;
+  TrafficLoop loop(*ring, layout, addr, o.seed + 1);
+  int failures = 0;
+  for (const std::string& size : o.sizes)
+    for (const std::string& c : o.cases) {
+      failures += run_case(o, loop, n_sessions, c, size, false);
+      if (o.pretouch) failures += run_case(o, loop, n_sessions, c, size, true);
+    }
+  return failures == 0 ? 0 : 1;
+}
+
+}  // namespace
+}  // namespace lns::bench
+
+int main(int argc, char** argv) {
+  using namespace lns::bench;
+  auto opts = parse_options(argc, argv);
+  if (!opts.ok()) {
+    std::fprintf(stderr,
+                 "%s\nusage: lns_dataplane_bench [--sessions=1,65536,1000000] [--cases=decap,encap,mix]\n"
+                 "  [--sizes=64,imix] [--inflight=65536] [--rounds=5] [--round-packets=1000000] [--warmup=N]\n"
+                 "  [--ids=scattered|dense] [--seed=1] [--memory-mb=M] [--baseline-64=CPP] [--baseline-imix=CPP]\n"
+                 "  [--smoke] [--pretouch]\n"
+                 "--pretouch (analysis): run each case again, touching what each poll will read before timing it\n",
+                 std::string(opts.status().message()).c_str());
+    return 2;
+  }
+  unsigned memory = opts->memory_mb;
+  if (memory == 0)
+    for (uint32_t n : opts->sessions) memory = std::max(memory, memory_needed_mb(n, opts->inflight));
+  if (!lns::test::init_eal_for_tests(argv[0], 1, memory)) return 1;
+  int rc = 0;
+  for (uint32_t n : opts->sessions) rc |= run_session_count(*opts, n);
+  return rc;
+}
