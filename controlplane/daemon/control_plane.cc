@@ -6,16 +6,23 @@
 
 #include "common/byte_order.h"
 #include "common/ip_forward.h"
+#include "common/l2tp_header.h"
+#include "controlplane/daemon/udp_frame.h"
 
 namespace lns {
 
-ControlPlane::ControlPlane(dp::Dataplane& dataplane, ArpIdentity access, ArpIdentity core)
-    : dp_(dataplane), access_(access), core_(core) {}
+ControlPlane::ControlPlane(dp::Dataplane& dataplane, const ControlPlaneConfig& cfg, const Clock& clock)
+    : dp_(dataplane), cfg_(cfg), clock_(clock) {
+  io_ = std::make_unique<AccessIo>(cfg_.access, static_cast<FrameOutput&>(*this));
+  subscribers_ = std::make_unique<SubscriberManager>(dp_.sessions(), *io_, cfg_.session_mtu);
+  engine_ = std::make_unique<l2tp::LnsEngine>(clock_, cfg_.l2tp, *io_, *subscribers_);
+}
 
 uint32_t ControlPlane::poll() {
   rte_mbuf* pkts[64];
   const uint16_t n = dp_.receive_punted(pkts, 64);
   for (uint16_t i = 0; i < n; ++i) handle(pkts[i]);
+  if (auto d = engine_->next_deadline(); d && *d <= clock_.now()) engine_->on_timer();
   dp_.sessions().reclaim();
   return n;
 }
@@ -32,18 +39,43 @@ bool ControlPlane::send_frame(dp::Side side, const uint8_t* data, size_t len) {
   return dp_.transmit(side, m);
 }
 
+bool ControlPlane::send_access_frame(std::vector<uint8_t> frame) {
+  if (send_frame(dp::Side::kAccess, frame.data(), frame.size())) return true;
+  ++stats_.inject_failed;
+  return false;
+}
+
+void ControlPlane::handle_l2tp(const uint8_t* frame, uint32_t len) {
+  auto f = parse_udp_frame(absl::MakeConstSpan(frame, len));
+  if (!f || f->dst_port != kL2tpPort || f->payload.empty()) {
+    ++stats_.malformed;
+    return;
+  }
+  io_->learn(f->src_ip, f->src_mac);
+  if (f->payload[0] & kL2tpFlagType) {
+    ++stats_.l2tp_control;
+    engine_->on_datagram({f->src_ip, f->src_port}, f->payload);
+    return;
+  }
+  L2tpHeader lh;
+  if (parse_l2tp_header(f->payload.data(), static_cast<uint32_t>(f->payload.size()), &lh) !=
+      L2tpHeaderStatus::kOk) {
+    ++stats_.malformed;
+    return;
+  }
+  ++stats_.ppp_control;
+  subscribers_->on_ppp_frame({lh.tunnel_id, lh.session_id},
+                             f->payload.subspan(lh.payload_offset, lh.payload_length));
+}
+
 void ControlPlane::handle(rte_mbuf* m) {
   const bool from_access = m->port == dp_.port(dp::Side::kAccess).port_id;
   const auto* p = rte_pktmbuf_mtod(m, const uint8_t*);
   const uint32_t len = rte_pktmbuf_data_len(m);
-  uint32_t off = 12;
   uint16_t et = len >= 14 ? load_be16(p + 12) : 0;
-  if (et == kEtherVlan && len >= 18) {
-    off = 16;
-    et = load_be16(p + 16);
-  }
+  if (et == kEtherVlan && len >= 18) et = load_be16(p + 16);
   if (et == kEtherArp) {
-    const ArpIdentity& me = from_access ? access_ : core_;
+    const ArpIdentity& me = from_access ? cfg_.access_arp : cfg_.core_arp;
     if (auto reply = arp_reply_for(p, len, me)) {
       if (send_frame(from_access ? dp::Side::kAccess : dp::Side::kCore, reply->data(), reply->size()))
         ++stats_.arp_replies;
@@ -52,15 +84,15 @@ void ControlPlane::handle(rte_mbuf* m) {
     } else {
       ++stats_.arp_ignored;
     }
-  } else if (et == kEtherIpv4 && len >= off + 2 + 20 + 8 + 1) {
-    // Workers only punt L2TP from the access port: either a control message
-    // (T bit) or a PPP control frame of a known session.
-    const uint8_t* ip = p + off + 2;
-    const uint8_t* l2tp = ip + (ip[0] & 0x0f) * 4 + 8;
-    if (l2tp < p + len && (l2tp[0] & 0x80))
-      ++stats_.l2tp_control;
-    else
-      ++stats_.ppp_control;
+  } else if (et == kEtherIpv4 && from_access) {
+    if (m->nb_segs == 1) {
+      handle_l2tp(p, len);
+    } else {  // a reassembled datagram: give the parser one contiguous copy
+      std::vector<uint8_t> flat(rte_pktmbuf_pkt_len(m));
+      const void* d = rte_pktmbuf_read(m, 0, static_cast<uint32_t>(flat.size()), flat.data());
+      if (d != flat.data()) std::memcpy(flat.data(), d, flat.size());
+      handle_l2tp(flat.data(), static_cast<uint32_t>(flat.size()));
+    }
   } else {
     ++stats_.other;
   }

@@ -1,12 +1,17 @@
-// The control-plane thread's loop body: drains the punt rings, hands each
-// packet to whoever owns its protocol (ARP here; L2TP control and PPP
-// control once those engines are wired in), transmits replies through the
-// data plane's inject rings, and recycles deleted session slots.
+// The control-plane thread's loop body: drains the punt rings and hands each
+// packet to whoever owns its protocol (ARP responder, the L2TP engine, the
+// subscriber's PPP), runs the engine's timers, transmits through the data
+// plane's inject rings, and recycles deleted session slots.
 #pragma once
 
 #include <cstdint>
+#include <memory>
 
+#include "common/clock.h"
+#include "controlplane/daemon/access_io.h"
 #include "controlplane/daemon/arp_responder.h"
+#include "controlplane/daemon/subscriber_manager.h"
+#include "controlplane/l2tp/engine.h"
 #include "dataplane/dataplane.h"
 
 struct rte_mbuf;
@@ -16,27 +21,44 @@ namespace lns {
 struct ControlPlaneStats {
   uint64_t arp_replies = 0;
   uint64_t arp_ignored = 0;
-  uint64_t l2tp_control = 0;  // control messages received (no engine yet: freed)
-  uint64_t ppp_control = 0;   // PPP control frames received (no engine yet: freed)
+  uint64_t l2tp_control = 0;  // control messages handed to the engine
+  uint64_t ppp_control = 0;   // PPP frames handed to subscribers
+  uint64_t malformed = 0;     // punted frames we could not parse
   uint64_t other = 0;
   uint64_t inject_failed = 0;
 };
 
-class ControlPlane {
+struct ControlPlaneConfig {
+  ArpIdentity access_arp;
+  ArpIdentity core_arp;
+  AccessIdentity access;
+  l2tp::L2tpConfig l2tp;
+  uint16_t session_mtu = 1460;
+};
+
+class ControlPlane final : private FrameOutput {
  public:
-  ControlPlane(dp::Dataplane& dataplane, ArpIdentity access, ArpIdentity core);
+  ControlPlane(dp::Dataplane& dataplane, const ControlPlaneConfig& cfg, const Clock& clock);
   // One pass; returns the number of punted packets handled.
   uint32_t poll();
   const ControlPlaneStats& stats() const { return stats_; }
+  l2tp::LnsEngine& l2tp() { return *engine_; }
+  SubscriberManager& subscribers() { return *subscribers_; }
+  const AccessIo& access_io() const { return *io_; }
 
  private:
-  void handle(rte_mbuf* m);
+  bool send_access_frame(std::vector<uint8_t> frame) override;
   bool send_frame(dp::Side side, const uint8_t* data, size_t len);
+  void handle(rte_mbuf* m);
+  void handle_l2tp(const uint8_t* frame, uint32_t len);
 
   dp::Dataplane& dp_;
-  ArpIdentity access_;
-  ArpIdentity core_;
+  ControlPlaneConfig cfg_;
+  const Clock& clock_;
   ControlPlaneStats stats_;
+  std::unique_ptr<AccessIo> io_;
+  std::unique_ptr<SubscriberManager> subscribers_;
+  std::unique_ptr<l2tp::LnsEngine> engine_;
 };
 
 }  // namespace lns

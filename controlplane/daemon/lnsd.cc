@@ -20,6 +20,7 @@
 #include "config/static_sessions.h"
 #include "controlplane/daemon/control_plane.h"
 #include "controlplane/daemon/eal_args.h"
+#include "controlplane/daemon/settings.h"
 #include "controlplane/daemon/stats_report.h"
 #include "dataplane/dataplane.h"
 
@@ -151,9 +152,17 @@ int main(int argc, char** argv) {
                  acc.port_id, cfg->access.device, acc.driver, core.port_id, cfg->core.device, core.driver,
                  dp.worker_count(), static_cast<unsigned long long>(installed));
 
-    lns::ArpIdentity acc_id{acc.mac, cfg->access.ipv4.value_or(0), cfg->access.vlan.value_or(0xffff)};
-    lns::ArpIdentity core_id{core.mac, cfg->core.ipv4.value_or(0), cfg->core.vlan.value_or(0xffff)};
-    lns::ControlPlane cp(dp, acc_id, core_id);
+    lns::ControlPlaneConfig cpc;
+    cpc.access_arp = {acc.mac, cfg->access.ipv4.value_or(0), cfg->access.vlan.value_or(0xffff)};
+    cpc.core_arp = {core.mac, cfg->core.ipv4.value_or(0), cfg->core.vlan.value_or(0xffff)};
+    cpc.access.mac = acc.mac;
+    cpc.access.ipv4 = cfg->access.ipv4.value_or(0);
+    cpc.access.vlan = cfg->access.vlan;
+    if (cfg->access.next_hop_mac) cpc.access.next_hop_mac = cfg->access.next_hop_mac->bytes;
+    cpc.session_mtu = cfg->dataplane.session_mtu;
+    cpc.l2tp = lns::l2tp_config_from(*cfg);
+    lns::SteadyClock clock;
+    lns::ControlPlane cp(dp, cpc, clock);
 
     std::signal(SIGINT, on_signal);
     std::signal(SIGTERM, on_signal);
@@ -173,7 +182,7 @@ int main(int argc, char** argv) {
       if (opt.duration_s > 0 && now - start > static_cast<uint64_t>(opt.duration_s * hz)) break;
       if (cp.poll() == 0) usleep(200);  // the control plane need not spin
       if (opt.stats_interval_s > 0 && now >= next_stats) {
-        std::fputs(lns::format_stats_report(dp, cp.stats()).c_str(), stdout);
+        std::fputs(lns::format_stats_report(dp, cp).c_str(), stdout);
         std::fflush(stdout);
         next_stats = now + static_cast<uint64_t>(opt.stats_interval_s * hz);
       }
@@ -182,7 +191,7 @@ int main(int argc, char** argv) {
     dp.stop_workers();
     // Anything the control plane still had queued goes out with a last pass.
     cp.poll();
-    std::fputs(lns::format_stats_report(dp, cp.stats()).c_str(), stdout);
+    std::fputs(lns::format_stats_report(dp, cp).c_str(), stdout);
     std::fflush(stdout);
     dp.close_ports();
   }

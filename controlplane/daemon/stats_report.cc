@@ -4,7 +4,7 @@
 
 namespace lns {
 
-std::string format_stats_report(dp::Dataplane& dp, const ControlPlaneStats& cp) {
+std::string format_stats_report(dp::Dataplane& dp, ControlPlane& cp) {
   std::string out;
   dp::WorkerStats sum;
   for (size_t i = 0; i < dp.worker_count(); ++i) {
@@ -33,12 +33,24 @@ std::string format_stats_report(dp::Dataplane& dp, const ControlPlaneStats& cp) 
   for (size_t r = 0; r < dp::kDropReasonCount; ++r)
     if (sum.drops[r] != 0)
       absl::StrAppendFormat(&out, "  drop %-22s %llu\n", dp::kDropReasonNames[r], (unsigned long long)sum.drops[r]);
+  const ControlPlaneStats& c = cp.stats();
   absl::StrAppendFormat(&out,
                         "control plane: arp replies %llu ignored %llu, l2tp control %llu, ppp control %llu, "
-                        "other %llu, inject failed %llu\n",
-                        (unsigned long long)cp.arp_replies, (unsigned long long)cp.arp_ignored,
-                        (unsigned long long)cp.l2tp_control, (unsigned long long)cp.ppp_control,
-                        (unsigned long long)cp.other, (unsigned long long)cp.inject_failed);
+                        "malformed %llu, other %llu, inject failed %llu\n",
+                        (unsigned long long)c.arp_replies, (unsigned long long)c.arp_ignored,
+                        (unsigned long long)c.l2tp_control, (unsigned long long)c.ppp_control,
+                        (unsigned long long)c.malformed, (unsigned long long)c.other,
+                        (unsigned long long)c.inject_failed);
+  const auto& e = cp.l2tp().stats();
+  absl::StrAppendFormat(&out,
+                        "l2tp: tunnels %u sessions %u | established tunnels %llu sessions %llu | refused auth %llu "
+                        "not-allowed %llu limit %llu | stopccn sent %llu received %llu, cdn sent %llu received %llu\n",
+                        cp.l2tp().active_tunnel_count(), cp.l2tp().session_count(),
+                        (unsigned long long)e.tunnels_established, (unsigned long long)e.sessions_established,
+                        (unsigned long long)e.tunnels_refused_auth_failed,
+                        (unsigned long long)e.tunnels_refused_not_allowed, (unsigned long long)e.tunnels_refused_limit,
+                        (unsigned long long)e.stopccn_sent, (unsigned long long)e.stopccn_received,
+                        (unsigned long long)e.cdn_sent, (unsigned long long)e.cdn_received);
   for (auto side : {dp::Side::kAccess, dp::Side::kCore}) {
     const auto c = dp::read_port_counters(dp.port(side).port_id);
     absl::StrAppendFormat(&out, "port %s: rx %llu tx %llu rx_missed %llu rx_errors %llu tx_errors %llu\n",

@@ -9,6 +9,6 @@
 
 namespace lns {
 
-std::string format_stats_report(dp::Dataplane& dp, const ControlPlaneStats& cp);
+std::string format_stats_report(dp::Dataplane& dp, ControlPlane& cp);
 
 }  // namespace lns
