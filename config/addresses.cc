@@ -20,6 +20,8 @@ int hex_digit_value(char c) {
   return -1;
 }
 
+std::string_view std_view(absl::string_view text) { return {text.data(), text.size()}; }
+
 bool all_decimal_digits(absl::string_view text) {
   if (text.empty()) return false;
   for (char c : text) {
@@ -90,6 +92,74 @@ std::string format_ipv4(Ipv4 address) {
 bool is_unicast_ipv4(Ipv4 address) {
   uint32_t first_octet = address >> 24;
   return first_octet != 0 && first_octet != 127 && first_octet < 224;
+}
+
+absl::StatusOr<Ipv4Prefix> parse_ipv4_prefix(std::string_view text_in) {
+  absl::string_view text(text_in.data(), text_in.size());
+  size_t slash = text.find('/');
+  if (slash == absl::string_view::npos) {
+    return absl::InvalidArgumentError("needs an address, '/' and a prefix length");
+  }
+  absl::StatusOr<Ipv4> address = parse_ipv4(std_view(text.substr(0, slash)));
+  if (!address.ok()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("before the '/': ", address.status().message()));
+  }
+  absl::string_view length_text = text.substr(slash + 1);
+  if (!all_decimal_digits(length_text) || length_text.size() > 2) {
+    return absl::InvalidArgumentError("prefix length must be a number 0..32");
+  }
+  unsigned length = 0;
+  for (char c : length_text) length = length * 10 + static_cast<unsigned>(c - '0');
+  if (length > 32) return absl::InvalidArgumentError("prefix length must be a number 0..32");
+  Ipv4 mask = length == 0 ? 0 : ~Ipv4{0} << (32 - length);
+  if ((*address & ~mask) != 0) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("host bits are set; the network is ",
+                     format_ipv4_prefix(Ipv4Prefix{*address & mask, static_cast<uint8_t>(length)})));
+  }
+  return Ipv4Prefix{*address, static_cast<uint8_t>(length)};
+}
+
+std::string format_ipv4_prefix(const Ipv4Prefix& prefix) {
+  return absl::StrCat(format_ipv4(prefix.address), "/", prefix.length);
+}
+
+absl::StatusOr<Ipv4Range> parse_ipv4_range(std::string_view text_in) {
+  absl::string_view text(text_in.data(), text_in.size());
+  if (text.find('/') != absl::string_view::npos) {
+    absl::StatusOr<Ipv4Prefix> prefix = parse_ipv4_prefix(text_in);
+    if (!prefix.ok()) return prefix.status();
+    if (prefix->length == 0) {
+      return absl::InvalidArgumentError("prefix length must be 1..32");
+    }
+    Ipv4 hosts = prefix->length == 32 ? 0 : ~Ipv4{0} >> prefix->length;
+    return Ipv4Range{prefix->address, prefix->address | hosts, prefix->length};
+  }
+  size_t dash = text.find('-');
+  if (dash == absl::string_view::npos) {
+    absl::StatusOr<Ipv4> address = parse_ipv4(text_in);
+    if (!address.ok()) return address.status();
+    return Ipv4Range{*address, *address, 0};
+  }
+  absl::StatusOr<Ipv4> first = parse_ipv4(std_view(text.substr(0, dash)));
+  if (!first.ok()) {
+    return absl::InvalidArgumentError(absl::StrCat("before the '-': ", first.status().message()));
+  }
+  absl::StatusOr<Ipv4> last = parse_ipv4(std_view(text.substr(dash + 1)));
+  if (!last.ok()) {
+    return absl::InvalidArgumentError(absl::StrCat("after the '-': ", last.status().message()));
+  }
+  if (*first > *last) return absl::InvalidArgumentError("the first address is above the last");
+  return Ipv4Range{*first, *last, 0};
+}
+
+std::string format_ipv4_range(const Ipv4Range& range) {
+  if (range.prefix_length != 0) {
+    return format_ipv4_prefix(Ipv4Prefix{range.first, range.prefix_length});
+  }
+  if (range.first == range.last) return format_ipv4(range.first);
+  return absl::StrCat(format_ipv4(range.first), "-", format_ipv4(range.last));
 }
 
 absl::StatusOr<Ipv6Prefix> parse_ipv6_prefix(std::string_view text_in) {

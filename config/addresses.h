@@ -28,6 +28,16 @@ std::string format_ipv4(Ipv4 address);
 // reserved, broadcast): addresses a host or subscriber cannot have.
 bool is_unicast_ipv4(Ipv4 address);
 
+// "10.1.0.0/24": a dotted quad, a length 0..32, host bits all zero.
+absl::StatusOr<Ipv4Prefix> parse_ipv4_prefix(std::string_view text);
+std::string format_ipv4_prefix(const Ipv4Prefix& prefix);
+
+// A pool range: "100.64.0.0/16" (a prefix, host bits zero, length 1..32),
+// "100.65.0.1-100.65.0.100" (first-last, first not above last) or a single
+// address "100.65.0.7". format_ipv4_range writes it back the same way.
+absl::StatusOr<Ipv4Range> parse_ipv4_range(std::string_view text);
+std::string format_ipv4_range(const Ipv4Range& range);
+
 // "2001:db8:1::/64": any RFC 4291 address text, a length 0..128, and host
 // bits (those past the length) all zero.
 absl::StatusOr<Ipv6Prefix> parse_ipv6_prefix(std::string_view text);

@@ -85,6 +85,123 @@ struct StaticSession {
   int line = 0;  // where it was declared, for error messages downstream
 };
 
+// An IPv4 prefix such as a framed route "10.1.0.0/24": host bits zero.
+struct Ipv4Prefix {
+  Ipv4 address = 0;
+  uint8_t length = 0;  // 1..32
+  bool operator==(const Ipv4Prefix&) const = default;
+};
+
+// A closed range of IPv4 addresses, as written in a pool: "100.64.0.0/16"
+// (prefix_length 16) or "100.65.0.1-100.65.0.100" (prefix_length 0). The
+// spelling is kept only so format_config writes it back the same way; every
+// address from first to last belongs to the pool.
+struct Ipv4Range {
+  Ipv4 first = 0;
+  Ipv4 last = 0;
+  uint8_t prefix_length = 0;  // 0: written as first-last
+  bool operator==(const Ipv4Range&) const = default;
+};
+
+// The `l2tp` section: L2TP control-plane settings, one to one with
+// lns::l2tp::L2tpConfig (durations in the units their names say).
+struct L2tpRetransmitConfig {
+  uint32_t initial_ms = 1000;  // first retransmission timeout
+  uint32_t max_ms = 8000;      // the timeout doubles up to this
+  uint32_t retries = 5;        // retransmissions before the tunnel is given up
+  uint32_t ack_delay_ms = 100;  // wait this long for a message to piggyback an ack on
+};
+
+// Token buckets pacing new tunnels and sessions; 0 means unlimited.
+struct L2tpAdmissionConfig {
+  double sccrq_per_second = 0;
+  double sccrq_per_second_per_peer = 0;
+  double icrq_per_second = 0;
+  double icrq_per_second_per_peer = 0;
+  std::optional<double> sccrq_burst;  // default: one second's worth
+  std::optional<double> icrq_burst;
+};
+
+// One LAC (or the LACs sharing a host name). Unset optionals fall back to
+// the l2tp section's value.
+struct LacConfig {
+  std::string name;
+  std::optional<Ipv4> address;  // matched first
+  std::optional<std::string> host_name;  // matched when no address is given
+  std::optional<std::string> secret;  // default l2tp.secret
+  std::optional<bool> require_auth;
+  std::optional<bool> hide_avps;
+  std::optional<uint32_t> hello_interval;  // seconds, 0 off
+  std::optional<uint16_t> receive_window;
+  std::optional<uint32_t> max_sessions;  // over all tunnels from this LAC
+  std::optional<bool> permissive;
+  int line = 0;  // where it was declared
+};
+
+struct L2tpConfig {
+  std::string host_name = "lns";
+  std::string secret;  // empty: none; LACs then need secrets of their own
+  bool require_auth = true;
+  bool hide_avps = false;
+  uint32_t hello_interval = 60;  // seconds, 0 off
+  L2tpRetransmitConfig retransmit;
+  uint16_t receive_window = 16;
+  uint32_t max_tunnels = 1024;
+  uint32_t max_sessions = 200000;  // over all tunnels
+  uint32_t max_sessions_per_tunnel = 65535;
+  bool allow_unknown_lacs = true;  // false: only the LACs listed below
+  bool permissive = false;         // tolerate peers bending non-MUST rules
+  L2tpAdmissionConfig admission;
+  std::vector<LacConfig> lacs;
+};
+
+// The `ppp` section: how each subscriber's PPP is negotiated.
+enum class PppAuthMethod : uint8_t { kChap, kPap };  // kChap is CHAP with MD5
+
+struct PppConfig {
+  // Asked for in this order; empty means no authentication (["none"]).
+  std::vector<PppAuthMethod> auth{PppAuthMethod::kChap, PppAuthMethod::kPap};
+  uint16_t mru = 1500;
+  uint32_t echo_interval = 30;  // seconds between LCP Echo-Requests, 0 off
+  uint32_t echo_failures = 3;   // unanswered in a row before the link is dead
+  uint32_t restart_ms = 3000;   // RFC 1661 restart timer
+  uint32_t max_configure = 10;
+  uint32_t max_terminate = 2;
+  uint32_t max_failure = 5;
+  bool accept_proxy = true;  // take over proxy LCP/authentication from the LAC
+  bool ipv6 = true;          // run IPv6CP
+};
+
+// The `aaa` section: local subscribers and IPv4 address pools.
+struct AddressPoolConfig {
+  std::string name;
+  std::vector<Ipv4Range> ranges;
+  int line = 0;
+};
+
+struct SubscriberConfig {
+  std::string name;
+  std::string password;  // cleartext: CHAP needs it
+  std::optional<Ipv4> ipv4;  // fixed address
+  std::optional<Ipv6Prefix> ipv6_prefix;  // delegated prefix
+  std::vector<Ipv4Prefix> routes;  // framed routes toward the subscriber
+  std::optional<std::string> pool;  // default aaa.default_pool
+  int line = 0;
+};
+
+struct AaaConfig {
+  std::vector<Ipv4> dns;  // primary, secondary; at most two
+  std::optional<std::string> default_pool;  // required when there are pools
+  std::vector<AddressPoolConfig> pools;
+  std::vector<SubscriberConfig> users;
+};
+
+// The `cli` section: the Unix socket lnsctl talks to.
+struct CliConfig {
+  std::string socket = "/run/lnsd.sock";
+  uint32_t mode = 0660;  // file permission bits, written as an octal string
+};
+
 struct Config {
   std::string source;  // file name (or "<embedded>")
   EalConfig eal;
@@ -92,6 +209,10 @@ struct Config {
   PortConfig access;
   PortConfig core;
   std::vector<StaticSession> static_sessions;
+  L2tpConfig l2tp;
+  PppConfig ppp;
+  AaaConfig aaa;
+  CliConfig cli;
 };
 
 }  // namespace lns::config

@@ -1,325 +1,42 @@
 #include "config/config_reader.h"
 
 #include <cstdint>
-#include <initializer_list>
 #include <optional>
 #include <string>
 
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_format.h"
-#include "absl/strings/str_join.h"
 #include "absl/strings/string_view.h"
-#include "config/addresses.h"
-#include "config/port_device.h"
+#include "config/section_readers.h"
 #include "config/setting_limits.h"
+#include "config/setting_reader.h"
 
 namespace lns::config {
 namespace {
 
 using libconfig::Setting;
 
-constexpr absl::string_view kExpectDevice =
-    "a PCI address like 0000:03:00.0 or a vdev like net_tap0,iface=lns0";
-constexpr absl::string_view kExpectIpv4 = "a unicast IPv4 address like 192.0.2.1";
-constexpr absl::string_view kExpectMac = "a unicast MAC address like 02:00:00:00:00:01";
-constexpr absl::string_view kExpectIpv6Prefix =
-    "an IPv6 prefix like 2001:db8:1::/64 with length 1..64";
-constexpr absl::string_view kExpectGroup = "a group { ... }";
-
-// A quoted, escaped and shortened copy of `text` for a message.
-std::string quote(absl::string_view text) {
-  constexpr size_t kMaxShown = 60;
-  std::string out = "\"";
-  for (size_t i = 0; i < text.size() && i < kMaxShown; ++i) {
-    unsigned char c = static_cast<unsigned char>(text[i]);
-    if (c == '"' || c == '\\') {
-      out += '\\';
-      out += static_cast<char>(c);
-    } else if (c < 0x20 || c >= 0x7f) {
-      absl::StrAppendFormat(&out, "\\x%02x", c);
-    } else {
-      out += static_cast<char>(c);
-    }
-  }
-  out += text.size() > kMaxShown ? "\"..." : "\"";
-  return out;
-}
-
-int64_t integer_of(const Setting& setting) {
-  if (setting.getType() == Setting::TypeInt) return static_cast<int>(setting);
-  return static_cast<long long>(setting);
-}
-
-bool is_integer(const Setting& setting) {
-  return setting.getType() == Setting::TypeInt || setting.getType() == Setting::TypeInt64;
-}
-
-// What the user wrote, for "expected X, got Y".
-std::string describe_value(const Setting& setting) {
-  switch (setting.getType()) {
-    case Setting::TypeInt:
-    case Setting::TypeInt64:
-      return absl::StrCat(integer_of(setting));
-    case Setting::TypeFloat: {
-      double value = setting;
-      // "1.0", not "1": the point is what makes it the wrong type.
-      bool whole = value == static_cast<double>(static_cast<long long>(value));
-      return whole ? absl::StrFormat("the floating-point number %.1f", value)
-                   : absl::StrFormat("the floating-point number %g", value);
-    }
-    case Setting::TypeString:
-      return quote(setting.c_str());
-    case Setting::TypeBoolean:
-      return static_cast<bool>(setting) ? "the boolean true" : "the boolean false";
-    case Setting::TypeGroup:
-      return "a group { ... }";
-    case Setting::TypeArray:
-      return setting.getLength() == 0 ? "an empty array []" : "an array [ ... ]";
-    case Setting::TypeList:
-      return setting.getLength() == 0 ? "an empty list ()" : "a list ( ... )";
-    default:
-      return "an unknown kind of value";
-  }
-}
-
-enum class Need { kOptional, kRequired };
-
-// A setting and where it is. The path is built only when an error needs it,
-// and from what the reader already knows: libconfig's getPath() searches
-// the parent for each list element's index, which would make a list of a
-// million static sessions quadratic.
-struct Node {
-  const Setting* setting;
-  absl::string_view parent;  // path of the enclosing setting; "" at the top
-  absl::string_view name;    // empty for an element of an array or list
-  int index = -1;            // of an element
-
-  const Setting& operator*() const { return *setting; }
-  const Setting* operator->() const { return setting; }
-
-  std::string path() const {
-    std::string own = name.empty() ? absl::StrCat("[", index, "]") : std::string(name);
-    return parent.empty() ? own : absl::StrCat(parent, ".", own);
-  }
-};
-
-// A group of settings, possibly absent (then so are all its members).
-struct Group {
-  const Setting* setting = nullptr;
-  std::string path;  // "" for the top level
-  int line = 0;      // of the group, or of its nearest written ancestor
-  // Written, but not as a group: already reported, so its members are not
-  // reported missing on top.
-  bool wrong_type = false;
-
-  std::string member_path(absl::string_view name) const {
-    return path.empty() ? std::string(name) : absl::StrCat(path, ".", name);
-  }
-};
-
-class Reader {
+class Reader : private SettingReader {
  public:
-  Reader(SourceMap& where, Diagnostics& diagnostics) : where_(where), diagnostics_(diagnostics) {}
+  Reader(SourceMap& where, Diagnostics& diagnostics) : SettingReader(where, diagnostics) {}
 
   void read(const Setting& root, Config& config) {
     Group top{&root, "", 0};
-    reject_unknown(top, {"eal", "dataplane", "access", "core", "static_sessions"});
+    reject_unknown(top, {"eal", "dataplane", "access", "core", "static_sessions", "l2tp", "ppp",
+                         "aaa", "cli"});
     read_eal(subgroup(top, "eal"), config.eal);
     read_dataplane(subgroup(top, "dataplane"), config.dataplane);
     read_port(subgroup(top, "access"), /*is_access=*/true, config.access);
     read_port(subgroup(top, "core"), /*is_access=*/false, config.core);
     read_static_sessions(top, config.static_sessions);
+    read_l2tp_section(*this, subgroup(top, "l2tp"), config.l2tp);
+    read_ppp_section(*this, subgroup(top, "ppp"), config.ppp);
+    read_aaa_section(*this, subgroup(top, "aaa"), config.aaa);
+    read_cli_section(*this, subgroup(top, "cli"), config.cli);
   }
 
  private:
-  static int line_of(const Setting& setting) { return static_cast<int>(setting.getSourceLine()); }
-
-  void error(const Node& node, absl::string_view message) {
-    diagnostics_.add(line_of(*node), node.path(), message);
-  }
-
-  void expected(const Node& node, absl::string_view what) {
-    error(node, absl::StrCat("expected ", what, ", got ", describe_value(*node)));
-  }
-
-  void expected(const Node& node, absl::string_view what, absl::string_view text,
-                absl::string_view reason) {
-    error(node, absl::StrCat("expected ", what, ", got ", quote(text), " (", reason, ")"));
-  }
-
-  void reject_unknown(const Group& group, std::initializer_list<absl::string_view> known) {
-    if (!group.setting) return;
-    for (int i = 0; i < group.setting->getLength(); ++i) {
-      const Setting& member = (*group.setting)[i];
-      absl::string_view name = member.getName() ? member.getName() : "";
-      bool is_known = false;
-      for (absl::string_view k : known) is_known = is_known || k == name;
-      if (is_known) continue;
-      std::string where = group.path.empty() ? "at the top level" : absl::StrCat("in ", group.path);
-      error(Node{&member, group.path, name},
-            absl::StrCat("unknown setting '", name, "' ", where, "; expected one of: ",
-                         absl::StrJoin(known, ", ")));
-    }
-  }
-
-  // The member `name` of `group`, or nothing when absent.
-  std::optional<Node> member(const Group& group, const char* name) {
-    if (!group.setting || !group.setting->exists(name)) return std::nullopt;
-    Node found{&(*group.setting)[name], group.path, name};
-    if (record_lines_) where_.record(found.path(), line_of(*found));
-    return found;
-  }
-
-  void report_missing(const Group& group, const char* name, Need need, absl::string_view what) {
-    if (need != Need::kRequired || group.wrong_type) return;
-    diagnostics_.add(group.line, group.member_path(name),
-                     absl::StrCat("required setting is missing; expected ", what));
-  }
-
-  Group subgroup(const Group& parent, const char* name) {
-    Group group{nullptr, parent.member_path(name), parent.line};
-    std::optional<Node> found = member(parent, name);
-    if (!found) return group;
-    if (!(*found)->isGroup()) {
-      expected(*found, kExpectGroup);
-      group.wrong_type = true;
-      return group;
-    }
-    group.setting = found->setting;
-    group.line = line_of(**found);
-    return group;
-  }
-
-  std::optional<int64_t> integer_value(const Node& node, const IntSpec& spec) {
-    if (!is_integer(*node) || !spec.accepts(integer_of(*node))) {
-      expected(node, spec.describe());
-      return std::nullopt;
-    }
-    return integer_of(*node);
-  }
-
-  std::optional<std::string> string_value(const Node& node, absl::string_view what) {
-    if (node->getType() != Setting::TypeString) {
-      expected(node, what);
-      return std::nullopt;
-    }
-    return std::string(node->c_str());
-  }
-
-  std::optional<Ipv4> ipv4_value(const Node& node) {
-    std::optional<std::string> text = string_value(node, kExpectIpv4);
-    if (!text) return std::nullopt;
-    absl::StatusOr<Ipv4> address = parse_ipv4(*text);
-    if (!address.ok()) {
-      expected(node, kExpectIpv4, *text, address.status().message());
-      return std::nullopt;
-    }
-    if (!is_unicast_ipv4(*address)) {
-      expected(node, kExpectIpv4, *text, "not a unicast address");
-      return std::nullopt;
-    }
-    return *address;
-  }
-
-  std::optional<MacAddress> mac_value(const Node& node) {
-    std::optional<std::string> text = string_value(node, kExpectMac);
-    if (!text) return std::nullopt;
-    absl::StatusOr<MacAddress> mac = parse_mac(*text);
-    if (!mac.ok()) {
-      expected(node, kExpectMac, *text, mac.status().message());
-      return std::nullopt;
-    }
-    if (!is_unicast_mac(*mac)) {
-      expected(node, kExpectMac, *text,
-               *mac == MacAddress{} ? "all zeros" : "a group (multicast) address");
-      return std::nullopt;
-    }
-    return *mac;
-  }
-
-  std::optional<Ipv6Prefix> ipv6_prefix_value(const Node& node) {
-    std::optional<std::string> text = string_value(node, kExpectIpv6Prefix);
-    if (!text) return std::nullopt;
-    absl::StatusOr<Ipv6Prefix> prefix = parse_ipv6_prefix(*text);
-    if (!prefix.ok()) {
-      expected(node, kExpectIpv6Prefix, *text, prefix.status().message());
-      return std::nullopt;
-    }
-    if (prefix->length < 1 || prefix->length > 64) {
-      // A subscriber gets at least a /64; ::/0 would be everything.
-      expected(node, kExpectIpv6Prefix, *text, "length out of range");
-      return std::nullopt;
-    }
-    uint8_t first = prefix->address[0];
-    if (first == 0xff || (first == 0xfe && (prefix->address[1] & 0xc0) == 0x80)) {
-      expected(node, kExpectIpv6Prefix, *text, "multicast or link-local");
-      return std::nullopt;
-    }
-    return *prefix;
-  }
-
-  std::optional<std::string> device_value(const Node& node) {
-    std::optional<std::string> text = string_value(node, kExpectDevice);
-    if (!text) return std::nullopt;
-    if (absl::Status status = check_device(*text); !status.ok()) {
-      expected(node, kExpectDevice, *text, status.message());
-      return std::nullopt;
-    }
-    return text;
-  }
-
-  // Reads an integer member into `out` when present and valid.
-  template <class T>
-  bool read_integer(const Group& group, const char* name, const IntSpec& spec, T& out,
-                    Need need = Need::kOptional) {
-    std::optional<Node> node = member(group, name);
-    if (!node) {
-      report_missing(group, name, need, spec.describe());
-      return false;
-    }
-    std::optional<int64_t> value = integer_value(*node, spec);
-    if (!value) return false;
-    out = static_cast<T>(*value);
-    return true;
-  }
-
-  template <class T>
-  bool read_integer(const Group& group, const char* name, const IntSpec& spec,
-                    std::optional<T>& out, Need need = Need::kOptional) {
-    T value{};
-    if (!read_integer(group, name, spec, value, need)) return false;
-    out = value;
-    return true;
-  }
-
-  // Reads a member with `parse` (one of the *_value functions) into `out`.
-  template <class T, class Parse>
-  bool read_value(const Group& group, const char* name, absl::string_view what, Parse parse,
-                  T& out, Need need = Need::kOptional) {
-    std::optional<Node> node = member(group, name);
-    if (!node) {
-      report_missing(group, name, need, what);
-      return false;
-    }
-    auto value = (this->*parse)(*node);
-    if (!value) return false;
-    out = *value;
-    return true;
-  }
-
-  // An array [..] or list (..) of scalars; nothing when absent or not one.
-  std::optional<Node> sequence(const Group& group, const char* name, absl::string_view what) {
-    std::optional<Node> node = member(group, name);
-    if (!node) return std::nullopt;
-    if (!(*node)->isArray() && !(*node)->isList()) {
-      expected(*node, what);
-      return std::nullopt;
-    }
-    return node;
-  }
-
   void read_eal(const Group& eal, EalConfig& out) {
     reject_unknown(eal, {"args", "main_lcore"});
     constexpr absl::string_view kExpectArgs = "an array of strings like [\"--in-memory\"]";
@@ -480,10 +197,6 @@ class Reader {
     if (diagnostics_.size() != errors_before) return std::nullopt;
     return session;
   }
-
-  SourceMap& where_;
-  Diagnostics& diagnostics_;
-  bool record_lines_ = true;
 };
 
 }  // namespace

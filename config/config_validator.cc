@@ -10,6 +10,7 @@
 #include "absl/strings/string_view.h"
 #include "config/addresses.h"
 #include "config/port_device.h"
+#include "config/section_validators.h"
 #include "config/setting_limits.h"
 #include "config/static_sessions.h"
 
@@ -63,6 +64,8 @@ class Validator {
     check_punt();
     check_ports();
     check_static_sessions();
+    validate_l2tp_section(config_, where_, diagnostics_);
+    validate_aaa_section(config_, where_, diagnostics_);
   }
 
  private:

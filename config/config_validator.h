@@ -1,6 +1,7 @@
 // Whole-configuration checks: everything that relates two or more settings
 // or static sessions (lcores, pool sizes, devices, session ranges and their
-// overlaps). Single settings are checked as they are read (config_reader.h);
+// overlaps), and through section_validators.h those of the l2tp and aaa
+// sections (LAC policies, address pools, subscribers). Single settings are checked as they are read (config_reader.h);
 // this assumes they passed.
 #pragma once
 

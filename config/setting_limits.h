@@ -2,6 +2,7 @@
 // these as it reads them; config_text.h and the docs quote them.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 
 #include "config/int_spec.h"
@@ -38,6 +39,40 @@ inline constexpr IntSpec kUdpPort{1, 65535};
 // L2TP reserves tunnel and session ID 0 for "not assigned yet".
 inline constexpr IntSpec kL2tpId{1, 65535};
 inline constexpr IntSpec kSessionCount{1, 1 << 24};
+
+// l2tp section. Durations in seconds unless the name says _ms.
+inline constexpr IntSpec kHelloInterval{1, 3600, false, true};
+inline constexpr IntSpec kRetransmitInitialMs{100, 60'000};
+inline constexpr IntSpec kRetransmitMaxMs{100, 120'000};
+inline constexpr IntSpec kRetransmitRetries{1, 100};
+inline constexpr IntSpec kAckDelayMs{0, 10'000};
+// Ns/Nr comparisons need the window below half the 16-bit sequence space.
+inline constexpr IntSpec kReceiveWindow{1, 32767};
+// Tunnel IDs are 16 bits and 0 is reserved; so are session IDs per tunnel.
+inline constexpr IntSpec kMaxTunnels{1, 65535};
+inline constexpr IntSpec kMaxSessionsPerTunnel{1, 65535};
+inline constexpr size_t kMaxHostNameLength = 255;
+inline constexpr size_t kMaxSecretLength = 1024;
+inline constexpr size_t kMaxNameLength = 64;  // of LACs and pools
+inline constexpr double kMaxAdmissionRate = 1'000'000;
+
+// ppp section.
+inline constexpr IntSpec kPppMru{576, 9000};
+inline constexpr IntSpec kEchoInterval{1, 3600, false, true};
+inline constexpr IntSpec kEchoFailures{1, 100};
+inline constexpr IntSpec kRestartMs{100, 60'000};
+inline constexpr IntSpec kPppAttempts{1, 255};  // max_configure, max_terminate, max_failure
+
+// aaa section. PAP carries the user name and password behind one-octet
+// lengths.
+inline constexpr size_t kMaxUserNameLength = 255;
+inline constexpr size_t kMaxPasswordLength = 255;
+inline constexpr size_t kMaxDnsServers = 2;
+// Bounds the allocation bitmap of one pool (2 MiB at this size).
+inline constexpr uint64_t kMaxPoolAddresses = uint64_t{1} << 24;
+
+// cli section: sockaddr_un.sun_path holds 108 bytes with the NUL.
+inline constexpr size_t kMaxSocketPathLength = 107;
 
 // Static session IDs live in 1..65535 and a range wraps from 65535 to 1.
 inline constexpr uint32_t kIdsPerTunnel = 65535;
