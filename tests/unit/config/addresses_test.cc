@@ -72,6 +72,54 @@ TEST(IsUnicastIpv4, ExcludesThisNetworkLoopbackMulticastAndAbove) {
   EXPECT_FALSE(is_unicast_ipv4(*parse_ipv4("255.255.255.255")));
 }
 
+TEST(ParseIpv4Prefix, ParsesAddressAndLength) {
+  EXPECT_EQ(*parse_ipv4_prefix("10.1.0.0/24"), (Ipv4Prefix{0x0a010000, 24}));
+  EXPECT_EQ(*parse_ipv4_prefix("10.1.2.3/32"), (Ipv4Prefix{0x0a010203, 32}));
+  EXPECT_EQ(*parse_ipv4_prefix("0.0.0.0/0"), (Ipv4Prefix{0, 0}));
+}
+
+TEST(ParseIpv4Prefix, RejectsMalformedTextAndHostBits) {
+  EXPECT_THAT(parse_ipv4_prefix("10.1.0.0").status().message(), HasSubstr("'/'"));
+  EXPECT_THAT(parse_ipv4_prefix("10.1.0/24").status().message(),
+              HasSubstr("before the '/': needs four"));
+  EXPECT_THAT(parse_ipv4_prefix("10.1.0.0/33").status().message(), HasSubstr("0..32"));
+  EXPECT_THAT(parse_ipv4_prefix("10.1.0.0/").status().message(), HasSubstr("0..32"));
+  EXPECT_THAT(parse_ipv4_prefix("10.1.0.0/024").status().message(), HasSubstr("0..32"));
+  EXPECT_EQ(parse_ipv4_prefix("10.1.0.1/24").status().message(),
+            "host bits are set; the network is 10.1.0.0/24");
+  EXPECT_EQ(format_ipv4_prefix(*parse_ipv4_prefix("10.1.0.0/24")), "10.1.0.0/24");
+}
+
+TEST(ParseIpv4Range, AcceptsPrefixesFirstLastAndSingleAddresses) {
+  EXPECT_EQ(*parse_ipv4_range("100.64.0.0/16"), (Ipv4Range{0x64400000, 0x6440ffff, 16}));
+  EXPECT_EQ(*parse_ipv4_range("100.64.0.7/32"), (Ipv4Range{0x64400007, 0x64400007, 32}));
+  EXPECT_EQ(*parse_ipv4_range("100.65.0.1-100.65.0.100"), (Ipv4Range{0x64410001, 0x64410064, 0}));
+  EXPECT_EQ(*parse_ipv4_range("100.65.0.1-100.65.0.1"), (Ipv4Range{0x64410001, 0x64410001, 0}));
+  EXPECT_EQ(*parse_ipv4_range("100.65.0.9"), (Ipv4Range{0x64410009, 0x64410009, 0}));
+}
+
+TEST(ParseIpv4Range, RejectsMalformedText) {
+  EXPECT_EQ(parse_ipv4_range("100.65.0.9-100.65.0.1").status().message(),
+            "the first address is above the last");
+  EXPECT_THAT(parse_ipv4_range("100.65.0-100.65.0.1").status().message(),
+              HasSubstr("before the '-'"));
+  EXPECT_THAT(parse_ipv4_range("100.65.0.1-").status().message(), HasSubstr("after the '-'"));
+  EXPECT_THAT(parse_ipv4_range("100.65.0.1-2-3").status().message(), HasSubstr("after the '-'"));
+  EXPECT_EQ(parse_ipv4_range("0.0.0.0/0").status().message(), "prefix length must be 1..32");
+  EXPECT_THAT(parse_ipv4_range("100.64.0.1/16").status().message(), HasSubstr("host bits"));
+  EXPECT_FALSE(parse_ipv4_range("").ok());
+}
+
+TEST(FormatIpv4Range, KeepsTheSpelling) {
+  for (const char* text : {"100.64.0.0/16", "100.64.0.7/32", "100.65.0.1-100.65.0.100",
+                           "100.65.0.9"}) {
+    EXPECT_EQ(format_ipv4_range(*parse_ipv4_range(text)), text);
+  }
+  // Written as a range of one, it reads back as the same range.
+  EXPECT_EQ(*parse_ipv4_range(format_ipv4_range(*parse_ipv4_range("1.2.3.4-1.2.3.4"))),
+            *parse_ipv4_range("1.2.3.4-1.2.3.4"));
+}
+
 TEST(ParseIpv6Prefix, ParsesAddressAndLength) {
   absl::StatusOr<Ipv6Prefix> prefix = parse_ipv6_prefix("2001:db8:1::/48");
   ASSERT_TRUE(prefix.ok()) << prefix.status();

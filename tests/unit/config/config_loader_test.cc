@@ -174,7 +174,7 @@ TEST(LoadConfigErrors, UnknownSettingsListWhatIsExpected) {
           "expected one of: lac, lac_port, tunnel_id, session_id, peer_tunnel_id, "
           "peer_session_id, ipv4, ipv6_prefix, mtu, lac_mac, count",
           "t.cfg:8: extra: unknown setting 'extra' at the top level; expected one of: eal, "
-          "dataplane, access, core, static_sessions"));
+          "dataplane, access, core, static_sessions, l2tp, ppp, aaa, cli"));
 }
 
 TEST(LoadConfigErrors, UnknownSettingsInNestedGroups) {

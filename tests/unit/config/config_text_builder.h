@@ -7,6 +7,7 @@
 //   line 5: static_sessions = (
 //   line 6 + i: { <sessions[i]> },
 //   then:  );
+//   then the `extra` text (further sections), from line extra_line(0) on.
 #pragma once
 
 #include <string>
@@ -40,6 +41,11 @@ struct ConfigText {
       "device = \"net_tap0,iface=a0\"; ipv4 = \"192.0.2.1\"; next_hop_mac = \"02:00:00:00:00:01\";";
   std::string core = "device = \"net_tap1,iface=c0\"; next_hop_mac = \"02:00:00:00:00:02\";";
   std::vector<std::string> sessions;
+  // Sections after the static sessions, e.g. "l2tp = { ... };\n".
+  std::string extra;
+
+  // The line of the i-th line of `extra`.
+  int extra_line(int i) const { return 7 + static_cast<int>(sessions.size()) + i; }
 
   std::string render() const {
     std::string text = absl::StrCat("eal = { ", eal, " };\n", "dataplane = { ", dataplane,
@@ -48,7 +54,7 @@ struct ConfigText {
     for (size_t i = 0; i < sessions.size(); ++i) {
       absl::StrAppend(&text, "  { ", sessions[i], " }", i + 1 < sessions.size() ? "," : "", "\n");
     }
-    absl::StrAppend(&text, ");\n");
+    absl::StrAppend(&text, ");\n", extra);
     return text;
   }
 

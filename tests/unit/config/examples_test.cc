@@ -55,6 +55,18 @@ TEST(VdevExample, ReplaysCapturesFromRunOneWorkerAndAFewStaticSessions) {
   EXPECT_EQ(total_static_sessions(*loaded), 10u);
 }
 
+TEST(VdevExample, HasAPoolTwoSubscribersAndOpenL2tp) {
+  absl::StatusOr<Config> loaded = load_config_file(example_path("vdev.cfg"));
+  ASSERT_TRUE(loaded.ok()) << loaded.status();
+  EXPECT_FALSE(loaded->l2tp.require_auth);
+  ASSERT_EQ(loaded->aaa.pools.size(), 1u);
+  EXPECT_EQ(loaded->aaa.default_pool, loaded->aaa.pools[0].name);
+  ASSERT_EQ(loaded->aaa.users.size(), 2u);
+  EXPECT_TRUE(loaded->aaa.users[0].ipv4.has_value());
+  EXPECT_FALSE(loaded->aaa.users[1].ipv4.has_value());
+  EXPECT_EQ(loaded->cli.socket, "run/lnsd.sock");
+}
+
 TEST(TapExample, UsesTapDevicesOneWorkerAndAFewStaticSessions) {
   absl::StatusOr<Config> loaded = load_config_file(example_path("tap.cfg"));
   ASSERT_TRUE(loaded.ok()) << loaded.status();
