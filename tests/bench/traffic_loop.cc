@@ -34,6 +34,7 @@ inline void touch(const void* p) {
   const volatile uint8_t* b = static_cast<const volatile uint8_t*>(p);
   (void)*b;
 }
+volatile uint32_t touch_sink;  // keeps touching lookups from being optimised away
 
 void free_all(rte_ring* r) {
   void* objs[256];
@@ -78,7 +79,7 @@ absl::StatusOr<TrafficResult> TrafficLoop::run(const TrafficSpec& spec, const Si
       f.writers.emplace_back(up ? Direction::kUpstream : Direction::kDownstream, len, addresses_);
     f.cursor = feeds.size() % n_sessions;
     f.stride = stride;
-    if (spec.pretouch) f.queued.resize(rte_ring_get_size(f.in));
+    if (spec.pretouch != 0) f.queued.resize(rte_ring_get_size(f.in));
     feeds.push_back(std::move(f));
   }
   if (feeds.empty()) return absl::InvalidArgumentError("no direction to feed");
@@ -91,25 +92,39 @@ absl::StatusOr<TrafficResult> TrafficLoop::run(const TrafficSpec& spec, const Si
   };
   const dp::SessionTable& table = ring_.dp().sessions();
   const dp::SessionCounters* counters = ring_.dp().worker(0).config().session_counters;
+  // Slots resolved once, so touching an entry needs no lookup.
+  std::vector<uint32_t> slot_of;
+  if (spec.pretouch != 0) {
+    slot_of.resize(n_sessions);
+    for (uint32_t i = 0; i < n_sessions; ++i)
+      slot_of[i] = table.lookup_upstream(sessions_[i].tunnel_id, sessions_[i].session_id);
+  }
   // Reads what the worker's next poll will read from this feed.
   auto pretouch = [&](Feed& f) {
     const uint64_t n = std::min<uint64_t>(f.tail - f.head, dp::kBurst);
+    uint32_t sink = 0;
     for (uint64_t k = 0; k < n; ++k) {
       const auto [index, m] = f.queued[(f.head + k) % f.queued.size()];
-      touch(m);
-      touch(reinterpret_cast<const uint8_t*>(m) + RTE_CACHE_LINE_SIZE);
-      const uint8_t* data = rte_pktmbuf_mtod(m, const uint8_t*);
-      touch(data);
-      touch(data + RTE_CACHE_LINE_SIZE);
+      if (spec.pretouch & kTouchPacket) {
+        touch(m);
+        touch(reinterpret_cast<const uint8_t*>(m) + RTE_CACHE_LINE_SIZE);
+        const uint8_t* data = rte_pktmbuf_mtod(m, const uint8_t*);
+        touch(data);
+        touch(data + RTE_CACHE_LINE_SIZE);
+      }
       const BenchSession& s = sessions_[index];
-      const uint32_t slot = f.upstream ? table.lookup_upstream(s.tunnel_id, s.session_id)
-                                       : table.lookup_ipv4(s.subscriber_ipv4);
-      const dp::SessionEntry& e = table.entry(slot);
-      touch(e.encap);
-      touch(&e.lac_ipv4_be);
-      touch(&counters[slot]);
+      if (spec.pretouch & kTouchIndex)
+        sink += f.upstream ? table.lookup_upstream(s.tunnel_id, s.session_id) : table.lookup_ipv4(s.subscriber_ipv4);
+      const uint32_t slot = slot_of[index];
+      if (spec.pretouch & kTouchEntry) {
+        touch(table.entry(slot).encap);
+        touch(&table.entry(slot).lac_ipv4_be);
+      }
+      if (spec.pretouch & kTouchCounters) touch(&counters[slot]);
     }
+    touch_sink = sink;
   };
+
   auto drain = [&] {
     for (Feed& f : feeds) {
       free_all(f.in);
@@ -161,7 +176,7 @@ absl::StatusOr<TrafficResult> TrafficLoop::run(const TrafficSpec& spec, const Si
   // sets *n to the packets it received.
   auto step = [&](uint32_t* n) -> uint64_t {
     unsigned queued[2] = {0, 0};
-    if (spec.pretouch)
+    if (spec.pretouch != 0)
       for (size_t i = 0; i < feeds.size(); ++i) {
         pretouch(feeds[i]);
         queued[i] = rte_ring_count(feeds[i].in);
@@ -169,7 +184,7 @@ absl::StatusOr<TrafficResult> TrafficLoop::run(const TrafficSpec& spec, const Si
     const uint64_t t0 = rte_rdtsc();
     *n = worker.poll_once();
     const uint64_t cycles = rte_rdtsc() - t0;
-    if (spec.pretouch)
+    if (spec.pretouch != 0)
       for (size_t i = 0; i < feeds.size(); ++i) feeds[i].head += queued[i] - rte_ring_count(feeds[i].in);
     uint32_t back = 0;
     for (Feed& f : feeds) {

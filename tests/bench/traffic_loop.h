@@ -36,11 +36,19 @@ struct TrafficSpec {
   uint64_t warmup_packets = 200000;
   uint64_t round_packets = 1000000;
   unsigned rounds = 5;
-  // Analysis only: before each timed poll, touch everything the worker is
-  // about to read for its next burst (mbufs, headers, the session's index
-  // cell, entry and counters), as ideal burst-wide prefetching would. The
-  // difference to a normal run is what the worker spends waiting on memory.
-  bool pretouch = false;
+  // Analysis only: before each timed poll, read what the worker is about to
+  // read for its next burst, as ideal burst-wide prefetching would. The
+  // difference to a normal run is what the worker spends waiting on that
+  // memory. A mask of Touch values.
+  unsigned pretouch = 0;
+};
+
+enum Touch : unsigned {
+  kTouchPacket = 1 << 0,    // the mbufs and the first two lines of their frames
+  kTouchIndex = 1 << 1,     // the session lookup (index cell / rte_lpm entries)
+  kTouchEntry = 1 << 2,     // both lines of the session entry
+  kTouchCounters = 1 << 3,  // the worker's counters of the session
+  kTouchAll = 0xf,
 };
 
 struct TrafficResult {
