@@ -14,7 +14,7 @@ namespace lns {
 ControlPlane::ControlPlane(dp::Dataplane& dataplane, const ControlPlaneConfig& cfg, const Clock& clock)
     : dp_(dataplane), cfg_(cfg), clock_(clock) {
   io_ = std::make_unique<AccessIo>(cfg_.access, static_cast<FrameOutput&>(*this));
-  subscribers_ = std::make_unique<SubscriberManager>(dp_.sessions(), *io_, cfg_.session_mtu);
+  subscribers_ = std::make_unique<SubscriberManager>(dp_.sessions(), *io_, clock_, cfg_.session_mtu);
   engine_ = std::make_unique<l2tp::LnsEngine>(clock_, cfg_.l2tp, *io_, *subscribers_);
 }
 

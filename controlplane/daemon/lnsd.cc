@@ -18,6 +18,8 @@
 #include "common/log.h"
 #include "config/config_loader.h"
 #include "config/static_sessions.h"
+#include "controlplane/cli/cli_server.h"
+#include "controlplane/daemon/commands.h"
 #include "controlplane/daemon/control_plane.h"
 #include "controlplane/daemon/eal_args.h"
 #include "controlplane/daemon/settings.h"
@@ -34,6 +36,7 @@ struct Options {
   bool check_only = false;
   double duration_s = 0;       // 0: run until signalled
   double stats_interval_s = 10;
+  std::string cli_socket;  // overrides the config's cli.socket
 };
 
 void usage(FILE* out) {
@@ -43,7 +46,8 @@ void usage(FILE* out) {
                "      --check              validate the config and exit\n"
                "      --duration S         stop after S seconds (tests, demos)\n"
                "      --stats-interval S   print counters every S seconds (0: never)\n"
-               "      --log-level LEVEL    error|warning|info|debug\n");
+               "      --log-level LEVEL    error|warning|info|debug\n"
+               "      --cli-socket PATH    where lnsctl connects (default /run/lnsd.sock)\n");
 }
 
 bool parse_options(int argc, char** argv, Options* o) {
@@ -52,6 +56,7 @@ bool parse_options(int argc, char** argv, Options* o) {
                                     {"duration", required_argument, nullptr, 'd'},
                                     {"stats-interval", required_argument, nullptr, 's'},
                                     {"log-level", required_argument, nullptr, 'l'},
+                                    {"cli-socket", required_argument, nullptr, 'S'},
                                     {"help", no_argument, nullptr, 'h'},
                                     {nullptr, 0, nullptr, 0}};
   int c;
@@ -61,6 +66,7 @@ bool parse_options(int argc, char** argv, Options* o) {
       case 'k': o->check_only = true; break;
       case 'd': o->duration_s = std::atof(optarg); break;
       case 's': o->stats_interval_s = std::atof(optarg); break;
+      case 'S': o->cli_socket = optarg; break;
       case 'l': {
         lns::LogLevel l;
         if (!lns::parse_log_level(optarg, &l)) {
@@ -126,31 +132,10 @@ int main(int argc, char** argv) {
     }
     lns::dp::Dataplane& dp = **dpr;
 
-    uint64_t installed = 0;
-    absl::Status install = absl::OkStatus();
-    for (const auto& range : cfg->static_sessions) {
-      lns::config::for_each_static_session(range, [&](const lns::config::StaticSession& s) {
-        if (!install.ok()) return;
-        auto slot = dp.sessions().add(lns::dp::session_spec_from_static(s, cfg->dataplane));
-        if (!slot.ok())
-          install = absl::Status(slot.status().code(),
-                                 absl::StrFormat("%s:%d: static session %u/%u: %s", cfg->source, s.line,
-                                                 s.tunnel_id, s.session_id, slot.status().message()));
-        else
-          ++installed;
-      });
-    }
-    if (!install.ok()) {
-      LNS_LOG_ERROR("%s", std::string(install.message()));
-      dpr->reset();
-      rte_eal_cleanup();
-      return 1;
-    }
     const auto& acc = dp.port(lns::dp::Side::kAccess);
     const auto& core = dp.port(lns::dp::Side::kCore);
-    LNS_LOG_INFO("access port %u (%s, %s) core port %u (%s, %s), %zu worker(s), %llu static session(s)",
-                 acc.port_id, cfg->access.device, acc.driver, core.port_id, cfg->core.device, core.driver,
-                 dp.worker_count(), static_cast<unsigned long long>(installed));
+    LNS_LOG_INFO("access port %u (%s, %s) core port %u (%s, %s), %zu worker(s)", acc.port_id,
+                 cfg->access.device, acc.driver, core.port_id, cfg->core.device, core.driver, dp.worker_count());
 
     lns::ControlPlaneConfig cpc;
     cpc.access_arp = {acc.mac, cfg->access.ipv4.value_or(0), cfg->access.vlan.value_or(0xffff)};
@@ -163,10 +148,53 @@ int main(int argc, char** argv) {
     cpc.l2tp = lns::l2tp_config_from(*cfg);
     lns::SteadyClock clock;
     lns::ControlPlane cp(dp, cpc, clock);
+    uint64_t installed = 0;
+    absl::Status install = absl::OkStatus();
+    lns::config::for_each_static_session(*cfg, [&](const lns::config::StaticSession& s) {
+      if (!install.ok()) return;
+      auto id = cp.subscribers().add_static(lns::dp::session_spec_from_static(s, cfg->dataplane));
+      if (!id.ok())
+        install = absl::Status(id.status().code(),
+                               absl::StrFormat("%s:%d: static session %u/%u: %s", cfg->source, s.line,
+                                               s.tunnel_id, s.session_id, id.status().message()));
+      else
+        ++installed;
+    });
+    if (!install.ok()) {
+      LNS_LOG_ERROR("%s", std::string(install.message()));
+      rc = 1;
+      g_stop = 1;
+    }
+    LNS_LOG_INFO("%llu static session(s) installed", static_cast<unsigned long long>(installed));
+
+    lns::DaemonContext ctx;
+    ctx.config = &*cfg;
+    ctx.dataplane = &dp;
+    ctx.control = &cp;
+    ctx.clock = &clock;
+    ctx.started = clock.now();
+    lns::cli::CommandRegistry registry;
+    if (auto st = lns::register_commands(registry, ctx); !st.ok()) {
+      LNS_LOG_ERROR("CLI commands: %s", std::string(st.message()));
+      return 1;
+    }
+    lns::cli::CliServerOptions cli_opts;
+    cli_opts.socket_path = opt.cli_socket.empty() ? lns::cli_socket_path(*cfg) : opt.cli_socket;
+    cli_opts.mode = lns::cli_socket_mode(*cfg);
+    lns::cli::CliServer cli(registry, clock, cli_opts);
+    if (auto st = cli.start(); !st.ok()) {
+      LNS_LOG_ERROR("CLI socket %s: %s", cli_opts.socket_path, std::string(st.message()));
+      rc = 1;
+      g_stop = 1;
+    } else {
+      LNS_LOG_INFO("CLI on %s (lnsctl --socket %s)", cli_opts.socket_path, cli_opts.socket_path);
+    }
 
     std::signal(SIGINT, on_signal);
     std::signal(SIGTERM, on_signal);
-    if (auto st = dp.launch(); !st.ok()) {
+    if (g_stop) {
+      // static session installation failed; nothing to launch
+    } else if (auto st = dp.launch(); !st.ok()) {
       LNS_LOG_ERROR("%s", std::string(st.message()));
       rc = 1;
       g_stop = 1;
@@ -177,10 +205,21 @@ int main(int argc, char** argv) {
     const uint64_t hz = rte_get_tsc_hz();
     const uint64_t start = rte_rdtsc();
     uint64_t next_stats = start + static_cast<uint64_t>(opt.stats_interval_s * hz);
-    while (!g_stop) {
+    // Graceful stop: StopCCN to every tunnel, then wait (bounded) for the
+    // LACs to acknowledge before the ports close.
+    uint64_t stopping_since = 0;
+    while (true) {
       const uint64_t now = rte_rdtsc();
-      if (opt.duration_s > 0 && now - start > static_cast<uint64_t>(opt.duration_s * hz)) break;
-      if (cp.poll() == 0) usleep(200);  // the control plane need not spin
+      const bool want_stop = g_stop || ctx.shutdown_requested ||
+                             (opt.duration_s > 0 && now - start > static_cast<uint64_t>(opt.duration_s * hz));
+      if (want_stop && stopping_since == 0) {
+        stopping_since = now;
+        cp.l2tp().shutdown();
+      }
+      if (stopping_since != 0 && (cp.l2tp().idle() || now - stopping_since > 3 * hz)) break;
+      const uint32_t handled = cp.poll();
+      cli.poll_once();
+      if (handled == 0) usleep(200);  // the control plane need not spin
       if (opt.stats_interval_s > 0 && now >= next_stats) {
         std::fputs(lns::format_stats_report(dp, cp).c_str(), stdout);
         std::fflush(stdout);

@@ -9,4 +9,14 @@ l2tp::L2tpConfig l2tp_config_from(const config::Config& cfg) {
   return c;
 }
 
+std::string cli_socket_path(const config::Config& cfg) {
+  (void)cfg;  // the config file's cli section is being added
+  return "/run/lnsd.sock";
+}
+
+unsigned cli_socket_mode(const config::Config& cfg) {
+  (void)cfg;
+  return 0660;
+}
+
 }  // namespace lns

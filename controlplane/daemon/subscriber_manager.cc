@@ -1,11 +1,60 @@
 #include "controlplane/daemon/subscriber_manager.h"
 
+#include <algorithm>
+
+#include "absl/strings/str_format.h"
 #include "common/log.h"
 
 namespace lns {
 
+absl::StatusOr<uint64_t> SubscriberManager::add_static(const dp::SessionSpec& spec) {
+  const l2tp::SessionKey key{spec.tunnel_id, spec.session_id};
+  if (subscribers_.contains(key))
+    return absl::AlreadyExistsError(absl::StrFormat("session %u/%u exists", key.tunnel_id, key.session_id));
+  auto slot = table_.add(spec);
+  if (!slot.ok()) return slot.status();
+  auto sub = std::make_unique<Subscriber>();
+  sub->id = next_id_++;
+  sub->kind = SubscriberKind::kStatic;
+  sub->key = key;
+  sub->slot = *slot;
+  sub->since = clock_.now();
+  sub->ipv4 = spec.subscriber_ipv4;
+  by_id_[sub->id] = key;
+  const uint64_t id = sub->id;
+  subscribers_[key] = std::move(sub);
+  return id;
+}
+
+absl::Status SubscriberManager::remove_static(l2tp::SessionKey key) {
+  auto it = subscribers_.find(key);
+  if (it == subscribers_.end() || it->second->kind != SubscriberKind::kStatic)
+    return absl::NotFoundError(absl::StrFormat("no static session %u/%u", key.tunnel_id, key.session_id));
+  if (auto st = table_.remove(key.tunnel_id, key.session_id); !st.ok()) return st;
+  by_id_.erase(it->second->id);
+  subscribers_.erase(it);
+  return absl::OkStatus();
+}
+
+const Subscriber* SubscriberManager::find_id(uint64_t id) const {
+  auto it = by_id_.find(id);
+  return it == by_id_.end() ? nullptr : find(it->second);
+}
+
+std::vector<const Subscriber*> SubscriberManager::all() const {
+  std::vector<const Subscriber*> out;
+  out.reserve(subscribers_.size());
+  for (const auto& [key, sub] : subscribers_) out.push_back(sub.get());
+  std::sort(out.begin(), out.end(), [](const Subscriber* a, const Subscriber* b) { return a->id < b->id; });
+  return out;
+}
+
 void SubscriberManager::on_session_established(const l2tp::SessionInfo& info) {
   auto sub = std::make_unique<Subscriber>();
+  sub->id = next_id_++;
+  sub->kind = SubscriberKind::kL2tp;
+  sub->key = info.key;
+  sub->since = clock_.now();
   sub->l2tp = info;
   sub->l2tp.proxy_avps.clear();  // only needed while PPP starts
   dp::SessionSpec spec;
@@ -29,6 +78,7 @@ void SubscriberManager::on_session_established(const l2tp::SessionInfo& info) {
   ++stats_.published;
   LNS_LOG_DEBUG("session %u/%u up (peer %u/%u from %s), slot %u", info.key.tunnel_id, info.key.session_id,
                 info.peer_tunnel_id, info.peer_session_id, l2tp::to_string(info.peer), *slot);
+  by_id_[sub->id] = info.key;
   subscribers_[info.key] = std::move(sub);
 }
 
@@ -38,6 +88,7 @@ void SubscriberManager::on_session_closed(const l2tp::SessionInfo& info, const l
   if (auto st = table_.remove(info.key.tunnel_id, info.key.session_id); st.ok()) ++stats_.removed;
   LNS_LOG_DEBUG("session %u/%u down (%s, result %u)", info.key.tunnel_id, info.key.session_id,
                 std::string(l2tp::closer_name(why.closer)), why.result.result);
+  by_id_.erase(it->second->id);
   subscribers_.erase(it);
 }
 

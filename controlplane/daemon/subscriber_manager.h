@@ -11,6 +11,8 @@
 #include <string>
 
 #include "absl/container/flat_hash_map.h"
+#include "absl/status/statusor.h"
+#include "common/clock.h"
 #include "controlplane/daemon/access_io.h"
 #include "controlplane/l2tp/engine_types.h"
 #include "dataplane/session_table.h"
@@ -25,15 +27,27 @@ struct SubscriberStats {
   uint64_t ppp_unknown_session = 0;
 };
 
+enum class SubscriberKind : uint8_t { kStatic, kL2tp };
+
 struct Subscriber {
-  l2tp::SessionInfo l2tp;
+  uint64_t id = 0;  // what operators type: `show session ID`
+  SubscriberKind kind = SubscriberKind::kL2tp;
+  l2tp::SessionKey key;
+  l2tp::SessionInfo l2tp;  // for kL2tp
   uint32_t slot = dp::kNoSession;
+  TimePoint since{};
+  std::string user;
+  uint32_t ipv4 = 0;  // host order, 0: none yet
 };
 
 class SubscriberManager : public l2tp::SessionEvents {
  public:
-  SubscriberManager(dp::SessionTable& table, AccessIo& io, uint16_t default_mtu)
-      : table_(table), io_(io), default_mtu_(default_mtu) {}
+  SubscriberManager(dp::SessionTable& table, AccessIo& io, const Clock& clock, uint16_t default_mtu)
+      : table_(table), io_(io), clock_(clock), default_mtu_(default_mtu) {}
+
+  // Sessions without signalling (config or `session add static`).
+  absl::StatusOr<uint64_t> add_static(const dp::SessionSpec& spec);
+  absl::Status remove_static(l2tp::SessionKey key);
 
   // l2tp::SessionEvents
   void on_session_established(const l2tp::SessionInfo& info) override;
@@ -45,13 +59,19 @@ class SubscriberManager : public l2tp::SessionEvents {
   void on_ppp_frame(l2tp::SessionKey key, absl::Span<const uint8_t> frame);
 
   const Subscriber* find(l2tp::SessionKey key) const;
+  const Subscriber* find_id(uint64_t id) const;
+  // Every subscriber, ordered by id.
+  std::vector<const Subscriber*> all() const;
   size_t size() const { return subscribers_.size(); }
   const SubscriberStats& stats() const { return stats_; }
 
  private:
   dp::SessionTable& table_;
   AccessIo& io_;
+  const Clock& clock_;
   uint16_t default_mtu_;
+  uint64_t next_id_ = 1;
+  absl::flat_hash_map<uint64_t, l2tp::SessionKey> by_id_;
   absl::flat_hash_map<l2tp::SessionKey, std::unique_ptr<Subscriber>> subscribers_;
   SubscriberStats stats_;
 };
