@@ -19,13 +19,6 @@
 namespace lns::dp {
 namespace {
 
-uint32_t lpm_tbl8_groups(uint32_t capacity) {
-  // One 1 KiB tbl8 group per /24 that holds subscriber /32s. Up to 65,536
-  // sessions every session may sit in its own /24; beyond that, addresses
-  // come from pools and share /24s (1,000,000 dense addresses need ~4,000).
-  return std::clamp<uint32_t>(capacity + capacity / 8, 1024, 65536);
-}
-
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<SessionTable>> SessionTable::create(const SessionTableConfig& cfg,
@@ -46,24 +39,7 @@ absl::StatusOr<std::unique_ptr<SessionTable>> SessionTable::create(const Session
   t->specs_.resize(cfg.capacity + 1);
   t->free_slots_.reserve(cfg.capacity);
   for (uint32_t s = cfg.capacity; s >= 1; --s) t->free_slots_.push_back(s);
-  t->tunnels_ = std::make_unique<std::atomic<TunnelPage*>[]>(65536);
-  for (size_t i = 0; i < 65536; ++i) t->tunnels_[i].store(nullptr, std::memory_order_relaxed);
-
-  const std::string lpm_name = absl::StrCat(cfg.name, "_v4");
-  rte_lpm_config lc{};
-  lc.max_rules = cfg.capacity + 1024;
-  lc.number_tbl8s = lpm_tbl8_groups(cfg.capacity);
-  t->lpm_ = rte_lpm_create(lpm_name.c_str(), cfg.socket_id, &lc);
-  if (t->lpm_ == nullptr)
-    return absl::ResourceExhaustedError(
-        absl::StrCat("rte_lpm_create failed: ", rte_strerror(rte_errno)));
   if (qsbr != nullptr) {
-    rte_lpm_rcu_config rc{};
-    rc.v = qsbr;
-    rc.mode = RTE_LPM_QSBR_MODE_DQ;
-    if (rte_lpm_rcu_qsbr_add(t->lpm_, &rc) != 0)
-      return absl::InternalError("rte_lpm_rcu_qsbr_add failed");
-
     const std::string dq_name = absl::StrCat(cfg.name, "_dq");
     rte_rcu_qsbr_dq_parameters dp{};
     dp.name = dq_name.c_str();
@@ -86,8 +62,6 @@ SessionTable::~SessionTable() {
   if (dq_ != nullptr) rte_rcu_qsbr_dq_delete(dq_);
   for (auto& v : v6_)
     if (v.hash != nullptr) rte_hash_free(v.hash);
-  if (lpm_ != nullptr) rte_lpm_free(lpm_);
-  for (void* p : allocations_) rte_free(p);
   rte_free(entries_);
 }
 
@@ -134,27 +108,6 @@ void SessionTable::build_encap(SessionEntry& e, const SessionSpec& spec) const {
   e.encap_len = static_cast<uint8_t>(off);
 }
 
-std::atomic<uint32_t>* SessionTable::upstream_cell(uint16_t tunnel_id, uint16_t session_id,
-                                                   bool create) {
-  TunnelPage* t = tunnels_[tunnel_id].load(std::memory_order_relaxed);
-  if (t == nullptr) {
-    if (!create) return nullptr;
-    t = static_cast<TunnelPage*>(rte_zmalloc("lns_tunnel_page", sizeof(TunnelPage), 64));
-    if (t == nullptr) return nullptr;
-    allocations_.push_back(t);
-    tunnels_[tunnel_id].store(t, std::memory_order_release);
-  }
-  Chunk* c = t->chunks[session_id >> 8].load(std::memory_order_relaxed);
-  if (c == nullptr) {
-    if (!create) return nullptr;
-    c = static_cast<Chunk*>(rte_zmalloc("lns_session_chunk", sizeof(Chunk), 64));
-    if (c == nullptr) return nullptr;
-    allocations_.push_back(c);
-    t->chunks[session_id >> 8].store(c, std::memory_order_release);
-  }
-  return &c->slots[session_id & 0xff];
-}
-
 absl::StatusOr<rte_hash*> SessionTable::v6_table_for(uint8_t length, bool create) {
   const int n = v6_count_.load(std::memory_order_relaxed);
   for (int i = 0; i < n; ++i)
@@ -197,9 +150,8 @@ absl::StatusOr<uint32_t> SessionTable::add(const SessionSpec& spec) {
     return absl::InvalidArgumentError("no MAC address for the LAC and no access next hop");
   if (spec.ipv6_prefix_len > 64)
     return absl::InvalidArgumentError("IPv6 prefix longer than /64");
-  std::atomic<uint32_t>* cell = upstream_cell(spec.tunnel_id, spec.session_id, true);
-  if (cell == nullptr) return absl::ResourceExhaustedError("out of memory for the upstream index");
-  if (cell->load(std::memory_order_relaxed) != kNoSession)
+  const uint32_t ukey = upstream_key(spec.tunnel_id, spec.session_id);
+  if (upstream_.get(ukey) != kNoSession)
     return absl::AlreadyExistsError(
         absl::StrFormat("session %u/%u already exists", spec.tunnel_id, spec.session_id));
   if (spec.subscriber_ipv4 != 0 && lookup_ipv4(spec.subscriber_ipv4) != kNoSession)
@@ -231,37 +183,38 @@ absl::StatusOr<uint32_t> SessionTable::add(const SessionSpec& spec) {
   std::memcpy(e.ipv6_prefix, spec.ipv6_prefix.data(), 8);
   __atomic_store_n(&e.flags, spec.flags, __ATOMIC_RELEASE);
 
-  if (spec.subscriber_ipv4 != 0 && rte_lpm_add(lpm_, spec.subscriber_ipv4, 32, slot) != 0)
-    return absl::ResourceExhaustedError(
-        "IPv4 route table full (too many /24s with subscriber addresses)");
+  if (spec.subscriber_ipv4 != 0 && !ipv4_.set(spec.subscriber_ipv4, slot))
+    return absl::ResourceExhaustedError("out of memory for the IPv4 index");
   if (spec.ipv6_prefix_len != 0) {
     auto h = v6_table_for(spec.ipv6_prefix_len, true);
     if (!h.ok()) {
-      if (spec.subscriber_ipv4 != 0) rte_lpm_delete(lpm_, spec.subscriber_ipv4, 32);
+      if (spec.subscriber_ipv4 != 0) ipv4_.clear(spec.subscriber_ipv4);
       return h.status();
     }
     const uint64_t key = load_top64(spec.ipv6_prefix.data()) & prefix_mask(spec.ipv6_prefix_len);
     if (rte_hash_add_key_data(*h, &key, reinterpret_cast<void*>(uintptr_t{slot})) != 0) {
-      if (spec.subscriber_ipv4 != 0) rte_lpm_delete(lpm_, spec.subscriber_ipv4, 32);
+      if (spec.subscriber_ipv4 != 0) ipv4_.clear(spec.subscriber_ipv4);
       return absl::ResourceExhaustedError("IPv6 prefix table full");
     }
   }
+  if (!upstream_.set(ukey, slot)) {
+    if (spec.subscriber_ipv4 != 0) ipv4_.clear(spec.subscriber_ipv4);
+    return absl::ResourceExhaustedError("out of memory for the upstream index");
+  }
   free_slots_.pop_back();
   specs_[slot] = spec;
-  cell->store(slot, std::memory_order_release);
   ++live_;
   return slot;
 }
 
 absl::Status SessionTable::remove(uint16_t tunnel_id, uint16_t session_id) {
-  std::atomic<uint32_t>* cell = upstream_cell(tunnel_id, session_id, false);
-  const uint32_t slot = cell ? cell->load(std::memory_order_relaxed) : kNoSession;
+  const uint32_t slot = lookup_upstream(tunnel_id, session_id);
   if (slot == kNoSession)
     return absl::NotFoundError(absl::StrFormat("no session %u/%u", tunnel_id, session_id));
   const SessionSpec& spec = specs_[slot];
-  cell->store(kNoSession, std::memory_order_release);
+  upstream_.clear(upstream_key(tunnel_id, session_id));
   __atomic_store_n(&entries_[slot].flags, uint16_t{0}, __ATOMIC_RELEASE);
-  if (spec.subscriber_ipv4 != 0) rte_lpm_delete(lpm_, spec.subscriber_ipv4, 32);
+  if (spec.subscriber_ipv4 != 0) ipv4_.clear(spec.subscriber_ipv4);
   if (spec.ipv6_prefix_len != 0) {
     auto h = v6_table_for(spec.ipv6_prefix_len, false);
     if (h.ok() && *h != nullptr) {
@@ -297,11 +250,10 @@ absl::Status SessionTable::set_subscriber_ipv4(uint32_t slot, uint32_t ipv4) {
   SessionSpec& spec = specs_[slot];
   if (ipv4 != 0 && ipv4 != spec.subscriber_ipv4 && lookup_ipv4(ipv4) != kNoSession)
     return absl::AlreadyExistsError("subscriber IPv4 address already in use");
-  if (spec.subscriber_ipv4 != 0) rte_lpm_delete(lpm_, spec.subscriber_ipv4, 32);
+  if (spec.subscriber_ipv4 != 0) ipv4_.clear(spec.subscriber_ipv4);
   __atomic_store_n(&entries_[slot].subscriber_ipv4_be, __builtin_bswap32(ipv4), __ATOMIC_RELEASE);
   spec.subscriber_ipv4 = ipv4;
-  if (ipv4 != 0 && rte_lpm_add(lpm_, ipv4, 32, slot) != 0)
-    return absl::ResourceExhaustedError("IPv4 route table full");
+  if (ipv4 != 0 && !ipv4_.set(ipv4, slot)) return absl::ResourceExhaustedError("out of memory for the IPv4 index");
   return absl::OkStatus();
 }
 

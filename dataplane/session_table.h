@@ -1,10 +1,10 @@
 // The lock-free session tables: the control-plane thread is the only writer,
 // workers read without locks. Upstream lookup is a direct index by our own
-// tunnel and session IDs (we allocate them, so a two-level array beats a hash;
-// see tests/bench/lookup_bench.cc); downstream IPv4 is an rte_lpm of /32s (and
-// later framed routes), IPv6 an rte_hash per delegated prefix length. Freed
-// slots go through an RCU QSBR defer queue, so a worker never sees a slot
-// reused under it.
+// tunnel and session IDs, downstream IPv4 a direct index by subscriber
+// address (both DirectIndex32: we hand out IDs and addresses densely, and it
+// beat rte_hash and rte_lpm in tests/bench/lookup_bench.cc); IPv6 is an
+// rte_hash per delegated prefix length. Freed slots go through an RCU QSBR
+// defer queue, so a worker never sees a slot reused under it.
 #pragma once
 
 #include <array>
@@ -16,10 +16,10 @@
 #include <vector>
 
 #include <rte_hash.h>
-#include <rte_lpm.h>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "dataplane/direct_index.h"
 #include "dataplane/session_entry.h"
 
 struct rte_rcu_qsbr;
@@ -94,17 +94,18 @@ class SessionTable {
   uint64_t recycled() const { return recycled_; }
 
   // ---- workers (lock-free readers) ----
+  static uint32_t upstream_key(uint16_t tunnel_id, uint16_t session_id) {
+    return (uint32_t{tunnel_id} << 16) | session_id;
+  }
   uint32_t lookup_upstream(uint16_t tunnel_id, uint16_t session_id) const {
-    const TunnelPage* t = tunnels_[tunnel_id].load(std::memory_order_acquire);
-    if (t == nullptr) return kNoSession;
-    const Chunk* c = t->chunks[session_id >> 8].load(std::memory_order_acquire);
-    if (c == nullptr) return kNoSession;
-    return c->slots[session_id & 0xff].load(std::memory_order_acquire);
+    return upstream_.get(upstream_key(tunnel_id, session_id));
   }
-  uint32_t lookup_ipv4(uint32_t dst_host_order) const {
-    uint32_t slot;
-    return rte_lpm_lookup(lpm_, dst_host_order, &slot) == 0 ? slot : kNoSession;
+  uint32_t lookup_ipv4(uint32_t dst_host_order) const { return ipv4_.get(dst_host_order); }
+  // For staged burst processing: prefetch these before the lookups.
+  const void* upstream_cell(uint16_t tunnel_id, uint16_t session_id) const {
+    return upstream_.cell(upstream_key(tunnel_id, session_id));
   }
+  const void* ipv4_cell(uint32_t dst_host_order) const { return ipv4_.cell(dst_host_order); }
   // Longest match over the (at most kMaxV6Lengths) prefix lengths in use.
   uint32_t lookup_ipv6(const uint8_t* dst) const {
     const int n = v6_count_.load(std::memory_order_acquire);
@@ -130,12 +131,6 @@ class SessionTable {
   }
 
  private:
-  struct Chunk {
-    std::atomic<uint32_t> slots[256];
-  };
-  struct TunnelPage {
-    std::atomic<Chunk*> chunks[256];
-  };
   struct V6Table {
     uint8_t length = 0;
     rte_hash* hash = nullptr;
@@ -152,7 +147,6 @@ class SessionTable {
     return len >= 64 ? ~uint64_t{0} : ~(~uint64_t{0} >> len);
   }
   void build_encap(SessionEntry& e, const SessionSpec& spec) const;
-  std::atomic<uint32_t>* upstream_cell(uint16_t tunnel_id, uint16_t session_id, bool create);
   absl::StatusOr<rte_hash*> v6_table_for(uint8_t length, bool create);
   static void free_slots(void* ctx, void* elems, unsigned n);
   void recycle(uint32_t slot);
@@ -164,9 +158,8 @@ class SessionTable {
   SessionEntry* entries_ = nullptr;  // capacity_ + 1, slot 0 unused
   std::vector<SessionSpec> specs_;   // control-plane copy, by slot
   std::vector<uint32_t> free_slots_;
-  std::unique_ptr<std::atomic<TunnelPage*>[]> tunnels_;
-  std::vector<void*> allocations_;  // pages and chunks, freed in the destructor
-  rte_lpm* lpm_ = nullptr;
+  DirectIndex32 upstream_;
+  DirectIndex32 ipv4_;
   std::array<V6Table, kMaxV6Lengths> v6_{};
   std::atomic<int> v6_count_{0};
   rte_rcu_qsbr* qsbr_ = nullptr;

@@ -1,0 +1,63 @@
+// A 32-bit key -> 32-bit value map for keys the LNS hands out densely (our
+// tunnel/session ID pairs, subscriber addresses from pools): three levels of
+// 16/8/8 bits, pages allocated on first use and never freed while the table
+// lives, so lock-free readers can never follow a dangling pointer. One
+// writer (the control-plane thread); any number of readers.
+//
+// Measured against rte_hash (lock-free) and rte_lpm by tests/bench/lookup_bench:
+// a lookup costs 3.5 cycles at 65,536 keys and 32 at 1,000,000 (rte_hash: 34-54
+// and 59-191), and an insert is O(1), where rte_lpm's /32 insert scans every
+// rule of its depth (minutes to fill 1,000,000 subscribers).
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+namespace lns::dp {
+
+class DirectIndex32 {
+ public:
+  static constexpr uint32_t kEmpty = 0;
+
+  DirectIndex32();
+  ~DirectIndex32();
+  DirectIndex32(const DirectIndex32&) = delete;
+  DirectIndex32& operator=(const DirectIndex32&) = delete;
+
+  // Reader side.
+  uint32_t get(uint32_t key) const {
+    const Leaf* leaf = leaf_of(key);
+    return leaf ? leaf->values[key & 0xff].load(std::memory_order_acquire) : kEmpty;
+  }
+  // The cell holding `key`'s value, for a prefetch before get(); nullptr when
+  // no page covers the key (the lookup then needs no memory access).
+  const void* cell(uint32_t key) const {
+    const Leaf* leaf = leaf_of(key);
+    return leaf ? &leaf->values[key & 0xff] : nullptr;
+  }
+
+  // Writer side. set() returns false when a page cannot be allocated.
+  bool set(uint32_t key, uint32_t value);
+  void clear(uint32_t key);
+  size_t pages() const { return allocations_.size(); }
+
+ private:
+  struct Leaf {
+    std::atomic<uint32_t> values[256];
+  };
+  struct Middle {
+    std::atomic<Leaf*> leaves[256];
+  };
+  const Leaf* leaf_of(uint32_t key) const {
+    const Middle* m = top_[key >> 16].load(std::memory_order_acquire);
+    if (m == nullptr) return nullptr;
+    return m->leaves[(key >> 8) & 0xff].load(std::memory_order_acquire);
+  }
+
+  std::atomic<Middle*>* top_;  // 65,536 entries
+  std::vector<void*> allocations_;
+};
+
+}  // namespace lns::dp
