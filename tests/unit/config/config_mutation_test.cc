@@ -30,6 +30,19 @@ static_sessions = (
   { lac = "192.0.2.3"; tunnel_id = 2; session_id = 65000; peer_tunnel_id = 2; peer_session_id = 65000;
     ipv4 = "100.65.0.1"; count = 1000; }
 );
+l2tp = { host_name = "lns"; secret = "s"; hello_interval = 60;
+  retransmit = { initial_ms = 1000; max_ms = 8000; retries = 5; ack_delay_ms = 100; };
+  admission = { sccrq_per_second = 10.5; icrq_per_second = 100; };
+  lacs = ( { name = "bras1"; address = "192.0.2.2"; host_name = "bras1"; receive_window = 8; } );
+};
+ppp = { auth = ["chap", "pap"]; mru = 1500; echo_interval = 30; accept_proxy = true; };
+aaa = { dns = ["192.0.2.53", "192.0.2.54"]; default_pool = "subscribers";
+  pools = ( { name = "subscribers"; ranges = ["100.66.0.0/16", "100.67.0.1-100.67.0.100"]; } );
+  users = ( { name = "alice"; password = "secret"; ipv4 = "100.68.0.1";
+              ipv6_prefix = "2001:db8:a::/56"; routes = ["10.1.0.0/24"]; },
+            { name = "bob"; password = "x"; pool = "subscribers"; } );
+};
+cli = { socket = "/run/lnsd.sock"; mode = "0660"; };
 )";
 
 // Pieces that tend to matter to a libconfig parser and to our checks.
@@ -38,7 +51,8 @@ const char* const kFragments[] = {
     "0", "1", "-1", "65535", "65536", "4294967297", "99999999999999999999", "0x", "0xFFFFFFFF",
     "1L", "1.5", "1e9", "true", "@include \"x\"", "\0", "\xff", "count = 1000000;",
     "tunnel_id = 1;", "ipv4 = \"100.64.0.1\";", "ipv6_prefix = \"::/0\";", "foo = 1;",
-    "static_sessions", "dataplane", "workers", "mbufs", "a", "L", "x"};
+    "static_sessions", "dataplane", "workers", "mbufs", "a", "L", "x", "0.0", "-0.5", "1e999",
+    "\"100.64.0.0/33\"", "\"1.2.3.4-1.2.3.0\"", "lacs", "users", "pools", "false", "\"none\""};
 
 std::string mutate(std::string text, std::mt19937& rng) {
   auto pick = [&](size_t bound) { return std::uniform_int_distribution<size_t>(0, bound)(rng); };

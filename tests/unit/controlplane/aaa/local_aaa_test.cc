@@ -79,13 +79,12 @@ absl::StatusOr<AddressAssignment> assign(Aaa& aaa, SessionId session, std::strin
   return result.value_or(absl::UnknownError("no answer"));
 }
 
-const PoolStats& pool_stats(const AaaStats& stats, const std::string& name) {
+PoolStats pool_stats(const AaaStats& stats, const std::string& name) {
   for (const PoolStats& pool : stats.pools) {
     if (pool.name == name) return pool;
   }
   ADD_FAILURE() << "no pool " << name;
-  static PoolStats none;
-  return none;
+  return {};
 }
 
 TEST(LocalAaaAuth, PapAcceptsTheRightPasswordOnly) {
@@ -180,7 +179,7 @@ TEST(LocalAaaAssign, ExhaustedPoolIsAClearError) {
             "pool subscribers is exhausted: all 3 addresses are in use");
   EXPECT_EQ(classify_assign_failure(refused.status()), AssignFailure::kPoolExhausted);
   EXPECT_EQ(to_string(AssignFailure::kPoolExhausted), "pool exhausted");
-  const PoolStats& pool = pool_stats(aaa.stats(), "subscribers");
+  PoolStats pool = pool_stats(aaa.stats(), "subscribers");
   EXPECT_EQ(pool.size, 3u);
   EXPECT_EQ(pool.used, 3u);
   EXPECT_EQ(pool.high_water, 3u);
@@ -369,7 +368,7 @@ TEST(LocalAaaReload, PoolHistoryCarriesOverByName) {
   LocalAaa aaa = make();
   for (SessionId s = 1; s <= 4; ++s) (void)assign(aaa, s, "carol");  // the 4th is refused
   ASSERT_TRUE(aaa.reload(base_config()).ok());
-  const PoolStats& pool = pool_stats(aaa.stats(), "subscribers");
+  PoolStats pool = pool_stats(aaa.stats(), "subscribers");
   EXPECT_EQ(pool.used, 3u);
   EXPECT_EQ(pool.high_water, 3u);
   EXPECT_EQ(pool.exhausted, 1u);
