@@ -382,6 +382,52 @@ void Worker::downstream(rte_mbuf* m) {
   encapsulate(m, e, slot, ip_len, v6);
 }
 
+void Worker::prefetch_sessions(const void* const* cells, uint16_t n) {
+  for (uint16_t i = 0; i < n; ++i) {
+    if (cells[i] == nullptr) continue;
+    const uint32_t slot = static_cast<const std::atomic<uint32_t>*>(cells[i])->load(std::memory_order_acquire);
+    if (slot == kNoSession) continue;
+    const SessionEntry* e = &cfg_.sessions->entry(slot);
+    rte_prefetch0(e);
+    rte_prefetch0(reinterpret_cast<const uint8_t*>(e) + 64);
+    rte_prefetch0(&cfg_.session_counters[slot]);
+  }
+}
+
+// Only the common layout is recognised here (this is a hint; upstream()
+// validates everything again): [VLAN] IPv4 without options, UDP, L2TP data.
+void Worker::prefetch_upstream(rte_mbuf** pkts, uint16_t n) {
+  const void* cells[kBurst];
+  for (uint16_t i = 0; i < n; ++i) {
+    cells[i] = nullptr;
+    const uint8_t* p = rte_pktmbuf_mtod(pkts[i], const uint8_t*);
+    const uint32_t len = rte_pktmbuf_data_len(pkts[i]);
+    const uint32_t l2 = cfg_.access_vlan == kNoVlan ? 14 : 18;
+    if (len < l2 + 20 + 8 + 6 || p[l2] != 0x45 || p[l2 + 9] != kIpProtoUdp) continue;
+    const uint8_t* l2tp = p + l2 + 28;
+    if (l2tp[0] & kL2tpFlagType) continue;
+    const uint32_t off = (l2tp[0] & kL2tpFlagLength) ? 4 : 2;
+    if (len < l2 + 28 + off + 4) continue;
+    cells[i] = cfg_.sessions->upstream_cell(load_be16(l2tp + off), load_be16(l2tp + off + 2));
+    if (cells[i] != nullptr) rte_prefetch0(cells[i]);
+  }
+  prefetch_sessions(cells, n);
+}
+
+void Worker::prefetch_downstream(rte_mbuf** pkts, uint16_t n) {
+  const void* cells[kBurst];
+  for (uint16_t i = 0; i < n; ++i) {
+    cells[i] = nullptr;
+    const uint8_t* p = rte_pktmbuf_mtod(pkts[i], const uint8_t*);
+    const uint32_t len = rte_pktmbuf_data_len(pkts[i]);
+    const uint32_t l2 = cfg_.core_vlan == kNoVlan ? 14 : 18;
+    if (len < l2 + 20 || load_be16(p + l2 - 2) != kEtherIpv4) continue;
+    cells[i] = cfg_.sessions->ipv4_cell(load_be32(p + l2 + 16));
+    if (cells[i] != nullptr) rte_prefetch0(cells[i]);
+  }
+  prefetch_sessions(cells, n);
+}
+
 void Worker::drain_inject(rte_ring* ring, TxBuffer& tx) {
   if (ring == nullptr) return;
   rte_mbuf* pkts[kBurst];
@@ -401,16 +447,16 @@ uint32_t Worker::poll_once() {
   uint16_t n = rte_eth_rx_burst(cfg_.access_port, cfg_.queue, pkts, kBurst);
   stats_.rx_access += n;
   total += n;
-  for (uint16_t i = 0; i < n; ++i) {
-    if (i + 1 < n) rte_prefetch0(rte_pktmbuf_mtod(pkts[i + 1], void*));
-    upstream(pkts[i], false);
+  if (n != 0) {
+    prefetch_upstream(pkts, n);
+    for (uint16_t i = 0; i < n; ++i) upstream(pkts[i], false);
   }
   n = rte_eth_rx_burst(cfg_.core_port, cfg_.queue, pkts, kBurst);
   stats_.rx_core += n;
   total += n;
-  for (uint16_t i = 0; i < n; ++i) {
-    if (i + 1 < n) rte_prefetch0(rte_pktmbuf_mtod(pkts[i + 1], void*));
-    downstream(pkts[i]);
+  if (n != 0) {
+    prefetch_downstream(pkts, n);
+    for (uint16_t i = 0; i < n; ++i) downstream(pkts[i]);
   }
   drain_inject(cfg_.inject_access, to_access_);
   drain_inject(cfg_.inject_core, to_core_);

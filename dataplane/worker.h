@@ -72,6 +72,12 @@ class Worker {
     rte_mbuf* pkts[256];
   };
 
+  // Staged burst processing: before the per-packet work, find each packet's
+  // table cell and prefetch it, then read the slots and prefetch the session
+  // entries and counters, so the misses of a whole burst overlap.
+  void prefetch_upstream(rte_mbuf** pkts, uint16_t n);
+  void prefetch_downstream(rte_mbuf** pkts, uint16_t n);
+  void prefetch_sessions(const void* const* cells, uint16_t n);
   void upstream(rte_mbuf* m, bool reassembled);
   void downstream(rte_mbuf* m);
   void encapsulate(rte_mbuf* m, const SessionEntry& e, uint32_t slot, uint32_t ip_len, bool ipv6);
