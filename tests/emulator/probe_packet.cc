@@ -1,0 +1,109 @@
+#include "tests/emulator/probe_packet.h"
+
+#include <algorithm>
+#include <cstring>
+
+#include "common/byte_order.h"
+#include "common/checksum.h"
+
+namespace lns::emu {
+namespace {
+
+constexpr uint8_t kMarker[8] = {'L', 'N', 'S', 'E', 'M', 'U', 'v', '1'};
+constexpr uint8_t kProtocolUdp = 17;
+constexpr uint8_t kTtl = 64;
+
+uint16_t udp_checksum(const uint8_t* ip, size_t udp_length) {
+  uint32_t sum = checksum_partial(ip + 12, 8);  // source and destination
+  sum += kProtocolUdp;
+  sum += static_cast<uint32_t>(udp_length);
+  sum = checksum_partial(ip + kIpv4HeaderSize, udp_length, sum);
+  const uint16_t c = checksum_fold(sum);
+  return c == 0 ? 0xFFFF : c;
+}
+
+}  // namespace
+
+void build_probe(const Probe& probe, size_t size, std::vector<uint8_t>& out) {
+  size = std::clamp(size, kProbeMinSize, kProbeMaxSize);
+  out.assign(size, 0);
+  uint8_t* ip = out.data();
+  ip[0] = 0x45;
+  store_be16(ip + 2, static_cast<uint16_t>(size));
+  store_be16(ip + 4, static_cast<uint16_t>(probe.sequence));
+  ip[8] = kTtl;
+  ip[9] = kProtocolUdp;
+  store_be32(ip + 12, probe.source);
+  store_be32(ip + 16, probe.destination);
+  store_be16(ip + 10, internet_checksum(ip, kIpv4HeaderSize));
+
+  uint8_t* udp = ip + kIpv4HeaderSize;
+  const size_t udp_length = size - kIpv4HeaderSize;
+  store_be16(udp, static_cast<uint16_t>(kProbeSourcePort + probe.session_index % 20000));
+  store_be16(udp + 2, kProbeDestinationPort);
+  store_be16(udp + 4, static_cast<uint16_t>(udp_length));
+  uint8_t* payload = udp + kUdpHeaderSize;
+  std::memcpy(payload, kMarker, sizeof kMarker);
+  store_be32(payload + 8, probe.session_index);
+  store_be32(payload + 12, probe.sequence);
+  // A recognisable filler makes truncation or corruption visible in a capture.
+  for (size_t i = kProbeMarkerSize; i < udp_length - kUdpHeaderSize; ++i) payload[i] = static_cast<uint8_t>(i);
+  store_be16(udp + 6, udp_checksum(ip, udp_length));
+}
+
+std::optional<Probe> parse_probe(absl::Span<const uint8_t> packet) {
+  if (packet.size() < kProbeMinSize) return std::nullopt;
+  const uint8_t* ip = packet.data();
+  if (ip[0] != 0x45 || ip[9] != kProtocolUdp) return std::nullopt;
+  const size_t total = load_be16(ip + 2);
+  if (total < kProbeMinSize || total > packet.size()) return std::nullopt;
+  if ((load_be16(ip + 6) & 0x3FFF) != 0) return std::nullopt;  // a fragment
+  const uint8_t* udp = ip + kIpv4HeaderSize;
+  if (load_be16(udp + 4) != total - kIpv4HeaderSize) return std::nullopt;
+  const uint8_t* payload = udp + kUdpHeaderSize;
+  if (std::memcmp(payload, kMarker, sizeof kMarker) != 0) return std::nullopt;
+  Probe p;
+  p.source = load_be32(ip + 12);
+  p.destination = load_be32(ip + 16);
+  p.session_index = load_be32(payload + 8);
+  p.sequence = load_be32(payload + 12);
+  return p;
+}
+
+bool reflect_probe(absl::Span<uint8_t> packet) {
+  if (!parse_probe(packet)) return false;
+  uint8_t* ip = packet.data();
+  uint8_t addresses[8];
+  std::memcpy(addresses, ip + 12, 8);
+  std::memcpy(ip + 12, addresses + 4, 4);
+  std::memcpy(ip + 16, addresses, 4);
+  ip[8] = kTtl;
+  store_be16(ip + 10, 0);
+  store_be16(ip + 10, internet_checksum(ip, kIpv4HeaderSize));
+  uint8_t* udp = ip + kIpv4HeaderSize;
+  const uint16_t source_port = load_be16(udp);
+  store_be16(udp, load_be16(udp + 2));
+  store_be16(udp + 2, source_port);
+  return true;
+}
+
+bool reflect_probe_frame(absl::Span<uint8_t> frame) {
+  constexpr size_t kEthernetHeader = 14;
+  if (frame.size() < kEthernetHeader) return false;
+  size_t offset = 12;
+  uint16_t ethertype = load_be16(frame.data() + offset);
+  if (ethertype == 0x8100) {
+    if (frame.size() < kEthernetHeader + 4) return false;
+    offset += 4;
+    ethertype = load_be16(frame.data() + offset);
+  }
+  if (ethertype != 0x0800) return false;
+  if (!reflect_probe(frame.subspan(offset + 2))) return false;
+  uint8_t macs[12];
+  std::memcpy(macs, frame.data(), 12);
+  std::memcpy(frame.data(), macs + 6, 6);
+  std::memcpy(frame.data() + 6, macs, 6);
+  return true;
+}
+
+}  // namespace lns::emu
