@@ -182,6 +182,7 @@ struct EngineStats {
   uint64_t unknown_session = 0;
   uint64_t wrong_peer = 0;             // right tunnel ID, wrong source address
   uint64_t fsm_errors = 0;             // messages not valid in the current state
+  uint64_t send_queue_full = 0;        // our message refused by a full control queue
 };
 
 // Where the engine's datagrams go (the UDP socket / inject path). Must not

@@ -7,17 +7,17 @@
 #include "absl/strings/cord.h"
 #include "absl/strings/str_format.h"
 #include "common/log.h"
-#include "controlplane/l2tp/sequence.h"
 #include "controlplane/l2tp/tunnel_auth.h"
 
 namespace lns::l2tp::internal {
 namespace {
 
 constexpr std::string_view kPeerSessionPayloadUrl = "type.lns/l2tp.PeerSessionId";
-// Queued messages per tunnel. A burst of ICRQs can queue one ICRP each
-// while the LAC's receive window drains them, so this is far above the
-// channel's default.
-constexpr size_t kMaxQueuedPerTunnel = 16384;
+// Every session has at most a couple of our messages in the queue (ICRP
+// or OCRQ, then maybe SLI or CDN), so a burst of ICRQs that the LAC's
+// receive window drains slowly is bounded by the session limit; the slack
+// covers tunnel messages and CDNs refusing calls.
+size_t max_queued(const L2tpConfig& config) { return 2 * static_cast<size_t>(config.max_sessions_per_tunnel) + 256; }
 
 ReliableChannelConfig channel_config(const L2tpConfig& config, const TunnelSettings& settings,
                                      uint16_t peer_tunnel_id, uint16_t first_peer_ns) {
@@ -27,7 +27,7 @@ ReliableChannelConfig channel_config(const L2tpConfig& config, const TunnelSetti
   c.max_retransmissions = config.retransmit.max_retransmissions;
   c.ack_delay = config.retransmit.ack_delay;
   c.receive_window = settings.receive_window;
-  c.max_queued = kMaxQueuedPerTunnel;
+  c.max_queued = max_queued(config);
   c.peer_tunnel_id = peer_tunnel_id;
   // RFC 2661 starts Ns at 0; following the SCCRQ's own Ns instead costs
   // nothing and copes with a peer that does not.
@@ -89,16 +89,23 @@ bool LnsTunnel::send(ControlMessage m) {
     return false;
   }
   if (absl::Status s = channel_.send(std::move(*wire)); !s.ok()) {
-    LNS_LOG_WARN("l2tp tunnel %u: %s not sent: %s", id_, message_type_name(m.type), std::string(s.message()));
+    ++ctx_.stats.send_queue_full;
+    // Once per tunnel: a LAC flooding calls must not flood the log too.
+    if (!send_failure_logged_) {
+      send_failure_logged_ = true;
+      LNS_LOG_WARN("l2tp tunnel %u: %s not sent: %s", id_, message_type_name(m.type), std::string(s.message()));
+    }
     return false;
   }
-  ++messages_sent_;
+  ++sent_count_;
   return true;
 }
 
-bool LnsTunnel::acknowledged(uint16_t ns) const {
-  const uint16_t oldest_unacked = static_cast<uint16_t>(channel_.next_ns() - channel_.outstanding());
-  return seq_before(ns, oldest_unacked);
+bool LnsTunnel::acknowledged(uint32_t index) const {
+  // The channel numbers queued messages in order; those it has sent and
+  // no longer holds as outstanding are acknowledged.
+  const uint32_t acked = static_cast<uint32_t>(channel_.stats().sent - channel_.outstanding());
+  return static_cast<int32_t>(index - acked) < 0;
 }
 
 void LnsTunnel::set_state(TunnelState s) {
@@ -124,7 +131,7 @@ void LnsTunnel::on_timer() {
     LnsSession* s = find_session(sid);
     if (s == nullptr) continue;
     s->deadline.reset();
-    if (!acknowledged(s->request_ns)) {
+    if (!acknowledged(s->request_index)) {
       // Our ICRP/OCRQ is still queued or being retransmitted: the LAC
       // cannot be late for an answer to something it has not got.
       const Duration period = s->info.direction == CallDirection::kIncoming ? ctx_.config.incoming_call_timeout

@@ -41,9 +41,10 @@ struct LnsSession {
   // left empty here and filled in when the session is exported.
   SessionInfo info;
   std::optional<TimePoint> deadline;  // setup timeout
-  // Ns of our ICRP/OCRQ: the setup timeout only counts once the LAC has
-  // acknowledged it, since a lossy or busy channel may hold it back.
-  uint16_t request_ns = 0;
+  // Which of our messages the ICRP/OCRQ was (see LnsTunnel::sent_count_):
+  // the setup timeout only counts once the LAC has acknowledged it, since a
+  // lossy or busy channel may hold it back.
+  uint32_t request_index = 0;
   bool reported = false;              // on_session_established was queued
 };
 
@@ -128,8 +129,8 @@ class LnsTunnel final : private ControlTransport, private ControlReceiver {
   SessionInfo export_session(const LnsSession& s) const;
 
   bool send(ControlMessage m);
-  // Whether our message with this Ns has been acknowledged.
-  bool acknowledged(uint16_t ns) const;
+  // Whether our `index`-th message (counting from 0) has been acknowledged.
+  bool acknowledged(uint32_t index) const;
 
   EngineContext& ctx_;
   const uint16_t id_;
@@ -141,6 +142,7 @@ class LnsTunnel final : private ControlTransport, private ControlReceiver {
   bool reported_ = false;  // on_tunnel_established was queued
   bool authenticated_ = false;
   bool draining_ = false;
+  bool send_failure_logged_ = false;
 
   // What the LAC told us in SCCRQ.
   std::string host_name_;
@@ -157,8 +159,9 @@ class LnsTunnel final : private ControlTransport, private ControlReceiver {
   std::optional<TimePoint> hello_at_;
 
   ReliableChannel channel_;
-  // Messages handed to the channel; the next one gets this Ns.
-  uint16_t messages_sent_ = 0;
+  // Messages handed to the channel. Not an Ns: a deep queue can hold more
+  // messages than half the 16-bit sequence space.
+  uint32_t sent_count_ = 0;
 
   // Indexed by our session ID (dense, thanks to the allocator).
   std::vector<std::unique_ptr<LnsSession>> sessions_;

@@ -188,7 +188,7 @@ void LnsTunnel::on_icrq(const ControlMessage& m) {
   reply.type = MessageType::kIcrp;
   reply.header.session_id = peer_session;
   reply.assigned_session_id = *sid;
-  s.request_ns = messages_sent_;
+  s.request_index = sent_count_;
   if (!send(std::move(reply))) remove_session(*sid);
 }
 
@@ -231,7 +231,7 @@ absl::StatusOr<uint16_t> LnsTunnel::call_outgoing(const OutgoingCall& call) {
   m.framing_type = call.framing_type;
   m.called_number = call.called_number;
   if (!call.sub_address.empty()) m.sub_address = call.sub_address;
-  s.request_ns = messages_sent_;
+  s.request_index = sent_count_;
   if (!send(std::move(m))) {
     remove_session(*sid);
     return absl::UnavailableError("control channel cannot take the OCRQ");

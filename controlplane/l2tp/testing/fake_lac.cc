@@ -39,7 +39,7 @@ void FakeLac::Tunnel::on_message(absl::StatusOr<ControlMessage> message) {
     ++lac.decode_failures_;
     return;
   }
-  received.push_back(*message);
+  if (lac.config_.record_received) received.push_back(*message);
   lac.handle(*this, *message);
 }
 

@@ -52,6 +52,9 @@ struct FakeLacConfig {
   // Acknowledge OCRQs but never answer them.
   bool ignore_outgoing_calls = false;
   uint16_t first_tunnel_id = 100;
+  // Keep every received message for received()/last_received(); off for
+  // large runs.
+  bool record_received = true;
 };
 
 // What goes into ICRQ and ICCN.
