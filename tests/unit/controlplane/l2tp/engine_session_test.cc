@@ -421,6 +421,56 @@ TEST_F(SessionTest, OutgoingCallWithoutAnAnswerTimesOut) {
   EXPECT_EQ(engine->tunnel(key->tunnel_id)->state, TunnelState::kEstablished);
 }
 
+TEST_F(SessionTest, OutgoingCallCancelledBeforeOcrpSendsCdnWithOurIdOnly) {
+  sim::FakeLacConfig c = lac_config(5);
+  c.ignore_outgoing_calls = true;
+  sim::FakeLac& mute = add_lac(c);
+  const uint16_t t = open_tunnel(mute);
+  absl::StatusOr<SessionKey> key = engine->call_outgoing(mute.lns_tunnel_id(t), OutgoingCall{});
+  ASSERT_TRUE(key.ok());
+  ASSERT_TRUE(engine->terminate_session(*key).ok());
+  ASSERT_TRUE(run_until([&] { return count_sent_by_lns(MessageType::kCdn) == 1 && mute.quiet(); }));
+  const ControlMessage cdn = sent_by_lns(MessageType::kCdn)[0];
+  EXPECT_EQ(cdn.header.session_id, 0);
+  EXPECT_EQ(cdn.assigned_session_id, key->session_id);
+  EXPECT_EQ(cdn.result_code->result, static_cast<uint16_t>(CdnResult::kAdministrative));
+  EXPECT_THAT(events.sessions_down, SizeIs(0)) << "never established";
+}
+
+TEST_F(SessionTest, OccnBeforeOcrpIsAnFsmError) {
+  sim::FakeLacConfig c = lac_config(5);
+  c.ignore_outgoing_calls = true;
+  sim::FakeLac& odd = add_lac(c);
+  const uint16_t t = open_tunnel(odd);
+  absl::StatusOr<SessionKey> key = engine->call_outgoing(odd.lns_tunnel_id(t), OutgoingCall{});
+  ASSERT_TRUE(key.ok());
+  ASSERT_TRUE(run_until([&] { return odd.quiet(); }));
+  ControlMessage occn;
+  occn.type = MessageType::kOccn;
+  occn.header.session_id = key->session_id;
+  occn.tx_connect_speed = 1;
+  occn.framing_type = 1;
+  odd.send_message(t, occn);
+  ASSERT_TRUE(run_until([&] { return !engine->session(*key).has_value(); }));
+  EXPECT_EQ(engine->stats().fsm_errors, 1u);
+  EXPECT_EQ(count_sent_by_lns(MessageType::kCdn), 1u);
+}
+
+TEST_F(SessionTest, IccnOnAnOutgoingCallIsAnFsmError) {
+  absl::StatusOr<SessionKey> key = engine->call_outgoing(lns_tunnel_, OutgoingCall{});
+  ASSERT_TRUE(key.ok());
+  ASSERT_TRUE(run_until([&] { return !events.sessions_up.empty(); }));
+  ControlMessage iccn;
+  iccn.type = MessageType::kIccn;
+  iccn.header.session_id = key->session_id;
+  iccn.tx_connect_speed = 1;
+  iccn.framing_type = 1;
+  lac().send_message(tunnel_, iccn);
+  ASSERT_TRUE(run_until([&] { return !events.sessions_down.empty(); }));
+  EXPECT_EQ(events.sessions_down[0].second.closer, Closer::kError);
+  EXPECT_EQ(engine->stats().fsm_errors, 1u);
+}
+
 TEST_F(SessionTest, CallOutgoingNeedsAnEstablishedTunnel) {
   EXPECT_EQ(engine->call_outgoing(4242, OutgoingCall{}).status().code(), absl::StatusCode::kNotFound);
 }

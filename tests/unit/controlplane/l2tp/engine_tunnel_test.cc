@@ -467,6 +467,54 @@ TEST_F(EngineTest, ChannelFailureClearsTheTunnelAndItsSessions) {
   EXPECT_TRUE(engine->idle());
 }
 
+TEST_F(EngineTest, StopCcnWhileWaitingForScccnClosesTheTunnelQuietly) {
+  start();
+  sim::FakeLacConfig c = lac_config();
+  c.send_scccn = false;
+  sim::FakeLac& lac = add_lac(c);
+  const uint16_t t = lac.open_tunnel();
+  run_for(milliseconds(50));
+  ASSERT_EQ(engine->active_tunnel_count(), 1u);
+  lac.stop_tunnel(t);
+  ASSERT_TRUE(run_until([&] { return lac.quiet(); }));
+  EXPECT_EQ(engine->active_tunnel_count(), 0u);
+  EXPECT_EQ(engine->stats().stopccn_received, 1u);
+  EXPECT_EQ(count_sent_by_lns(MessageType::kStopCcn), 0u) << "acknowledged, not answered";
+  EXPECT_THAT(events.tunnels_down, SizeIs(0)) << "it never came up";
+  run_for(config.stopccn_linger);
+  EXPECT_TRUE(engine->idle());
+}
+
+TEST_F(EngineTest, SccrpNeverAcknowledgedEndsInChannelFailure) {
+  config.require_auth = false;
+  config.wait_ctl_conn_timeout = seconds(120);  // let the channel give up first
+  start();
+  // A LAC that sends one SCCRQ and then hears nothing.
+  ControlMessage sccrq;
+  sccrq.type = MessageType::kSccrq;
+  sccrq.protocol_version = ProtocolVersion{1, 0};
+  sccrq.host_name = "ghost";
+  sccrq.framing_capabilities = kFramingSync;
+  sccrq.assigned_tunnel_id = 9;
+  engine->on_datagram(PeerAddress{kLacAddress + 99, 1701}, *encode_control(sccrq));
+  ASSERT_TRUE(run_until([&] { return engine->idle(); }, seconds(60)));
+  EXPECT_EQ(engine->stats().channel_failures, 1u);
+  EXPECT_EQ(count_sent_by_lns(MessageType::kSccrp), 6u) << "sent once, retransmitted five times";
+  EXPECT_THAT(events.tunnels_down, SizeIs(0));
+}
+
+TEST_F(EngineTest, StopCcnThatIsNeverAcknowledgedIsGivenUpAfterTheRetries) {
+  start();
+  sim::FakeLac& lac = add_lac();
+  const uint16_t t = open_tunnel(lac);
+  net->set_model(sim::LinkModel{.loss = 1.0});
+  ASSERT_TRUE(engine->terminate_tunnel(lac.lns_tunnel_id(t)).ok());
+  EXPECT_FALSE(engine->idle());
+  ASSERT_TRUE(run_until([&] { return engine->idle(); }, seconds(60)));
+  EXPECT_EQ(count_sent_by_lns(MessageType::kStopCcn), 6u);
+  EXPECT_THAT(events.tunnels_down, SizeIs(1)) << "reported once, when the StopCCN was sent";
+}
+
 // ---- Bad and unexpected messages ------------------------------------------------
 
 TEST_F(EngineTest, UnknownMandatoryAvpInATunnelMessageStopsTheTunnel) {
