@@ -6,7 +6,9 @@
 #include "absl/strings/str_format.h"
 #include "common/log.h"
 #include "config/addresses.h"
+#include "config/config_loader.h"
 #include "config/config_text.h"
+#include "controlplane/daemon/settings.h"
 
 namespace lns {
 namespace {
@@ -252,6 +254,28 @@ absl::Status register_commands(cli::CommandRegistry& r, DaemonContext& ctx) {
     return d;
   });
 
+  add("show pools", "address pools: size, used, high-water mark, exhaustion",
+      [&ctx](const ParsedArgs&) -> absl::StatusOr<CommandOutput> {
+        Table t({"pool", "ranges", "size", "used", "free", "high_water", "exhausted"});
+        for (const auto& p : ctx.control->aaa().stats().pools) {
+          std::string ranges;
+          for (const auto& r : p.ranges) ranges += (ranges.empty() ? "" : " ") + aaa::format_range(r);
+          t.add_row({p.name, ranges, p.size, p.used, p.size - p.used, p.high_water, p.exhausted});
+        }
+        return t;
+      });
+
+  add("reload", "re-read users and pools from the config file; sessions stay up",
+      [&ctx](const ParsedArgs&) -> absl::StatusOr<CommandOutput> {
+        auto fresh = config::load_config_file(ctx.config_path);
+        if (!fresh.ok()) return fresh.status();
+        auto report = ctx.control->aaa().reload(aaa_config_from(*fresh));
+        if (!report.ok()) return report.status();
+        return CommandOutput::text(absl::StrFormat("reloaded %s: %u session(s) kept their addresses, %u stranded, %u user(s) removed\n",
+                                                   ctx.config_path, report->sessions_kept, report->stranded.size(),
+                                                   report->removed_users.size()));
+      });
+
   add("clear counters", "reset port, worker and drop counters as seen by show commands",
       [&ctx](const ParsedArgs&) -> absl::StatusOr<CommandOutput> {
         ctx.baseline.workers.clear();
@@ -349,7 +373,7 @@ absl::Status register_commands(cli::CommandRegistry& r, DaemonContext& ctx) {
 
   add("set log level <level:enum(error,warning,info,debug)>", "how much lnsd logs",
       [](const ParsedArgs& a) -> absl::StatusOr<CommandOutput> {
-        LogLevel l;
+        LogLevel l = LogLevel::kInfo;
         parse_log_level(a.string("level"), &l);
         set_log_level(l);
         return CommandOutput::text(absl::StrFormat("log level %s\n", a.string("level")));

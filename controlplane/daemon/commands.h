@@ -26,6 +26,7 @@ struct CounterBaseline {
 
 struct DaemonContext {
   const config::Config* config = nullptr;
+  std::string config_path;  // for `reload`
   dp::Dataplane* dataplane = nullptr;
   ControlPlane* control = nullptr;
   const Clock* clock = nullptr;

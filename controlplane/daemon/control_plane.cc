@@ -11,18 +11,30 @@
 
 namespace lns {
 
-ControlPlane::ControlPlane(dp::Dataplane& dataplane, const ControlPlaneConfig& cfg, const Clock& clock)
-    : dp_(dataplane), cfg_(cfg), clock_(clock) {
-  io_ = std::make_unique<AccessIo>(cfg_.access, static_cast<FrameOutput&>(*this));
-  subscribers_ = std::make_unique<SubscriberManager>(dp_.sessions(), *io_, clock_, cfg_.session_mtu);
-  engine_ = std::make_unique<l2tp::LnsEngine>(clock_, cfg_.l2tp, *io_, *subscribers_);
+absl::StatusOr<std::unique_ptr<ControlPlane>> ControlPlane::create(dp::Dataplane& dataplane,
+                                                                   const ControlPlaneConfig& cfg,
+                                                                   const Clock& clock) {
+  std::unique_ptr<ControlPlane> cp(new ControlPlane(dataplane, cfg, clock));
+  auto aaa = aaa::LocalAaa::create(cfg.aaa);
+  if (!aaa.ok()) return aaa.status();
+  cp->aaa_ = std::make_unique<aaa::LocalAaa>(std::move(*aaa));
+  cp->io_ = std::make_unique<AccessIo>(cp->cfg_.access, static_cast<FrameOutput&>(*cp));
+  cp->subscribers_ = std::make_unique<SubscriberManager>(dataplane.sessions(), *cp->io_, clock,
+                                                         cp->cfg_.session_mtu, cp->cfg_.ppp, cp->aaa_.get());
+  cp->engine_ = std::make_unique<l2tp::LnsEngine>(clock, cp->cfg_.l2tp, *cp->io_, *cp->subscribers_);
+  cp->subscribers_->set_engine(cp->engine_.get());
+  return cp;
 }
+
+ControlPlane::ControlPlane(dp::Dataplane& dataplane, const ControlPlaneConfig& cfg, const Clock& clock)
+    : dp_(dataplane), cfg_(cfg), clock_(clock) {}
 
 uint32_t ControlPlane::poll() {
   rte_mbuf* pkts[64];
   const uint16_t n = dp_.receive_punted(pkts, 64);
   for (uint16_t i = 0; i < n; ++i) handle(pkts[i]);
   if (auto d = engine_->next_deadline(); d && *d <= clock_.now()) engine_->on_timer();
+  subscribers_->poll();
   dp_.sessions().reclaim();
   return n;
 }

@@ -7,7 +7,9 @@
 #include <cstdint>
 #include <memory>
 
+#include "absl/status/statusor.h"
 #include "common/clock.h"
+#include "controlplane/aaa/local_aaa.h"
 #include "controlplane/daemon/access_io.h"
 #include "controlplane/daemon/arp_responder.h"
 #include "controlplane/daemon/subscriber_manager.h"
@@ -33,20 +35,26 @@ struct ControlPlaneConfig {
   ArpIdentity core_arp;
   AccessIdentity access;
   l2tp::L2tpConfig l2tp;
+  PppSettings ppp;
+  aaa::LocalAaaConfig aaa;
   uint16_t session_mtu = 1460;
 };
 
 class ControlPlane final : private FrameOutput {
  public:
-  ControlPlane(dp::Dataplane& dataplane, const ControlPlaneConfig& cfg, const Clock& clock);
+  // InvalidArgument when the AAA configuration cannot be built.
+  static absl::StatusOr<std::unique_ptr<ControlPlane>> create(dp::Dataplane& dataplane,
+                                                              const ControlPlaneConfig& cfg, const Clock& clock);
   // One pass; returns the number of punted packets handled.
   uint32_t poll();
   const ControlPlaneStats& stats() const { return stats_; }
   l2tp::LnsEngine& l2tp() { return *engine_; }
   SubscriberManager& subscribers() { return *subscribers_; }
+  aaa::LocalAaa& aaa() { return *aaa_; }
   const AccessIo& access_io() const { return *io_; }
 
  private:
+  ControlPlane(dp::Dataplane& dataplane, const ControlPlaneConfig& cfg, const Clock& clock);
   bool send_access_frame(std::vector<uint8_t> frame) override;
   bool send_frame(dp::Side side, const uint8_t* data, size_t len);
   void handle(rte_mbuf* m);
@@ -57,6 +65,7 @@ class ControlPlane final : private FrameOutput {
   const Clock& clock_;
   ControlPlaneStats stats_;
   std::unique_ptr<AccessIo> io_;
+  std::unique_ptr<aaa::LocalAaa> aaa_;
   std::unique_ptr<SubscriberManager> subscribers_;
   std::unique_ptr<l2tp::LnsEngine> engine_;
 };

@@ -146,8 +146,15 @@ int main(int argc, char** argv) {
     if (cfg->access.next_hop_mac) cpc.access.next_hop_mac = cfg->access.next_hop_mac->bytes;
     cpc.session_mtu = cfg->dataplane.session_mtu;
     cpc.l2tp = lns::l2tp_config_from(*cfg);
+    cpc.ppp = lns::ppp_settings_from(*cfg);
+    cpc.aaa = lns::aaa_config_from(*cfg);
     lns::SteadyClock clock;
-    lns::ControlPlane cp(dp, cpc, clock);
+    auto cpr = lns::ControlPlane::create(dp, cpc, clock);
+    if (!cpr.ok()) {
+      LNS_LOG_ERROR("control plane: %s", std::string(cpr.status().message()));
+      return 1;
+    }
+    lns::ControlPlane& cp = **cpr;
     uint64_t installed = 0;
     absl::Status install = absl::OkStatus();
     lns::config::for_each_static_session(*cfg, [&](const lns::config::StaticSession& s) {
@@ -169,6 +176,7 @@ int main(int argc, char** argv) {
 
     lns::DaemonContext ctx;
     ctx.config = &*cfg;
+    ctx.config_path = opt.config_path;
     ctx.dataplane = &dp;
     ctx.control = &cp;
     ctx.clock = &clock;
