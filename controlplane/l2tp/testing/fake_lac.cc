@@ -12,7 +12,7 @@ namespace {
 
 ReliableChannelConfig lac_channel_config(const FakeLacConfig& config) {
   ReliableChannelConfig c = config.channel;
-  c.receive_window = config.receive_window;
+  c.receive_window = config.receive_window.value_or(4);
   c.peer_tunnel_id = 0;  // unknown until SCCRP
   c.max_queued = 1 << 16;
   return c;

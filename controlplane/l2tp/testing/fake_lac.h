@@ -43,7 +43,9 @@ struct FakeLacConfig {
   bool hide_avps = false;
   std::optional<uint64_t> tie_breaker;
   std::optional<ProtocolVersion> protocol_version = ProtocolVersion{1, 0};
-  uint16_t receive_window = 8;
+  // Sent as Receive Window Size; nullopt leaves the AVP out (the LNS must
+  // then assume 4).
+  std::optional<uint16_t> receive_window = 8;
   ReliableChannelConfig channel;
   // Send ICCN as soon as ICRP arrives (else call connect()).
   bool auto_connect = true;

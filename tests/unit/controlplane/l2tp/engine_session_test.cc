@@ -221,6 +221,21 @@ TEST_F(SessionTest, MessagesForUnknownSessionsAreIgnored) {
   EXPECT_EQ(engine->tunnel(lns_tunnel_)->state, TunnelState::kEstablished);
 }
 
+TEST_F(SessionTest, IcrqWithAssignedSessionIdZeroCannotBeAnswered) {
+  ControlMessage icrq;
+  icrq.type = MessageType::kIcrq;
+  icrq.assigned_session_id = 0;  // reserved (5.4)
+  icrq.call_serial_number = 1;
+  lac().send_message(tunnel_, icrq);
+  ASSERT_TRUE(run_until([&] { return lac().quiet(); }));
+  run_for(seconds(1));
+  EXPECT_EQ(engine->session_count(), 0u);
+  EXPECT_EQ(engine->stats().malformed, 1u);
+  EXPECT_EQ(count_sent_by_lns(MessageType::kIcrp), 0u);
+  EXPECT_EQ(count_sent_by_lns(MessageType::kCdn), 0u) << "a CDN to session 0 would reach nobody";
+  EXPECT_EQ(engine->tunnel(lns_tunnel_)->state, TunnelState::kEstablished);
+}
+
 TEST_F(SessionTest, IcrpAndOcrqFromTheLacAreRefusedWithCdn) {
   ControlMessage icrp;
   icrp.type = MessageType::kIcrp;

@@ -128,6 +128,24 @@ TEST_F(EngineTest, OnlyProtocolVersionOneIsAccepted) {
   EXPECT_EQ(engine->stats().tunnels_refused_version, 1u);
 }
 
+TEST_F(EngineTest, AbsentReceiveWindowSizeMeansAWindowOfFour) {
+  start();
+  sim::FakeLacConfig c = lac_config();
+  c.receive_window.reset();
+  sim::FakeLac& lac = add_lac(c);
+  const uint16_t t = open_tunnel(lac);
+  EXPECT_EQ(engine->tunnel(lac.lns_tunnel_id(t))->channel.peer_receive_window, 4);
+  // With a window of 4 no more than 4 of our messages are ever unacknowledged.
+  for (int i = 0; i < 20; ++i) lac.place_call(t);
+  size_t max_outstanding = 0;
+  run_until([&] {
+    max_outstanding = std::max(max_outstanding, engine->tunnel(lac.lns_tunnel_id(t))->channel.outstanding);
+    return events.sessions_up.size() == 20;
+  });
+  EXPECT_EQ(events.sessions_up.size(), 20u);
+  EXPECT_LE(max_outstanding, 4u);
+}
+
 TEST_F(EngineTest, TieBreakerIsIgnoredBecauseAnLnsNeverOriginatesSccrq) {
   start();
   sim::FakeLacConfig c = lac_config();
