@@ -291,15 +291,10 @@ void LnsTunnel::on_sccrq(const ControlMessage& m) {
   // pair of peers. An LNS never sends SCCRQ, so there is never a tie to
   // break: the AVP is accepted and ignored.
 
-  // The checks run with the tunnel in state kClosed (not active), so a
-  // refusal does not count against the tunnel limit.
+  // A refused SCCRQ still gets its StopCCN delivered reliably, so the
+  // tunnel briefly enters wait-ctl-conn (and counts as active) either way.
+  // (While shutting down the engine drops new SCCRQs before they get here.)
   constexpr uint16_t kNotAuthorized = static_cast<uint16_t>(StopCcnResult::kNotAuthorized);
-  if (ctx_.shutting_down) {
-    ++ctx_.stats.tunnels_refused_shutdown;
-    set_state(TunnelState::kWaitCtlConn);
-    stop(Closer::kLocal, result(static_cast<uint16_t>(StopCcnResult::kShuttingDown), 0, "LNS shutting down"));
-    return;
-  }
   const bool version_ok = m.protocol_version.has_value() && m.protocol_version->version == 1 &&
                           (m.protocol_version->revision == 0 || settings_.permissive);
   set_state(TunnelState::kWaitCtlConn);
