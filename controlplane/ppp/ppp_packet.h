@@ -13,17 +13,19 @@
 
 #include "absl/status/statusor.h"
 #include "absl/types/span.h"
+#include "common/ppp_header.h"
 
 namespace lns::ppp {
 
-// PPP protocol field values (RFC 1661, 1332, 1334, 1994, 5072).
-inline constexpr uint16_t kProtocolIpv4 = 0x0021;
-inline constexpr uint16_t kProtocolIpv6 = 0x0057;
-inline constexpr uint16_t kProtocolIpcp = 0x8021;
-inline constexpr uint16_t kProtocolIpv6cp = 0x8057;
-inline constexpr uint16_t kProtocolLcp = 0xC021;
-inline constexpr uint16_t kProtocolPap = 0xC023;
-inline constexpr uint16_t kProtocolChap = 0xC223;
+// PPP protocol field values (RFC 1661, 1332, 1334, 1994, 5072), shared with
+// the data plane's framing in common/ppp_header.h.
+inline constexpr uint16_t kProtocolIpv4 = kPppIpv4;
+inline constexpr uint16_t kProtocolIpv6 = kPppIpv6;
+inline constexpr uint16_t kProtocolIpcp = kPppIpcp;
+inline constexpr uint16_t kProtocolIpv6cp = kPppIpv6cp;
+inline constexpr uint16_t kProtocolLcp = kPppLcp;
+inline constexpr uint16_t kProtocolPap = kPppPap;
+inline constexpr uint16_t kProtocolChap = kPppChap;
 
 // Codes of the option-negotiation protocols. 1..7 are common to LCP and the
 // NCPs; 8..11 exist only in LCP.
