@@ -2,7 +2,9 @@
 // DPDK's own stats are) by the control plane when an operator asks.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
+#include <iterator>
 
 #include "dataplane/drop_reason.h"
 
@@ -26,6 +28,23 @@ struct alignas(64) WorkerStats {
   uint64_t drops[kDropReasonCount] = {};
 
   void count_drop(DropReason r) { ++drops[static_cast<size_t>(r)]; }
+
+  // Field-wise sum and difference, for totals over workers and for
+  // `clear counters` baselines.
+  template <class Op>
+  WorkerStats& combine(const WorkerStats& o, Op op) {
+    uint64_t* const mine[] = {&rx_access, &rx_core, &decapsulated, &encapsulated, &punted, &injected,
+                              &fragments_in, &reassembled, &fragments_merged, &fragmented, &polls,
+                              &busy_polls, &busy_cycles, &busy_packets};
+    const uint64_t* const theirs[] = {&o.rx_access, &o.rx_core, &o.decapsulated, &o.encapsulated, &o.punted,
+                                      &o.injected, &o.fragments_in, &o.reassembled, &o.fragments_merged,
+                                      &o.fragmented, &o.polls, &o.busy_polls, &o.busy_cycles, &o.busy_packets};
+    for (size_t i = 0; i < std::size(mine); ++i) *mine[i] = op(*mine[i], *theirs[i]);
+    for (size_t i = 0; i < kDropReasonCount; ++i) drops[i] = op(drops[i], o.drops[i]);
+    return *this;
+  }
+  WorkerStats& operator+=(const WorkerStats& o) { return combine(o, [](uint64_t a, uint64_t b) { return a + b; }); }
+  WorkerStats& operator-=(const WorkerStats& o) { return combine(o, [](uint64_t a, uint64_t b) { return a - b; }); }
   uint64_t drop(DropReason r) const { return drops[static_cast<size_t>(r)]; }
   uint64_t total_drops() const {
     uint64_t t = 0;

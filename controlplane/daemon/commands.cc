@@ -37,29 +37,10 @@ double seconds_since(const Clock& clock, TimePoint t) {
   return std::chrono::duration<double>(clock.now() - t).count();
 }
 
-dp::WorkerStats minus(const dp::WorkerStats& now, const dp::WorkerStats& base) {
-  dp::WorkerStats d = now;
-  d.rx_access -= base.rx_access;
-  d.rx_core -= base.rx_core;
-  d.decapsulated -= base.decapsulated;
-  d.encapsulated -= base.encapsulated;
-  d.punted -= base.punted;
-  d.injected -= base.injected;
-  d.fragments_in -= base.fragments_in;
-  d.reassembled -= base.reassembled;
-  d.fragments_merged -= base.fragments_merged;
-  d.fragmented -= base.fragmented;
-  d.polls -= base.polls;
-  d.busy_polls -= base.busy_polls;
-  d.busy_cycles -= base.busy_cycles;
-  d.busy_packets -= base.busy_packets;
-  for (size_t i = 0; i < dp::kDropReasonCount; ++i) d.drops[i] -= base.drops[i];
-  return d;
-}
-
 dp::WorkerStats worker_view(DaemonContext& ctx, size_t i) {
-  const dp::WorkerStats now = ctx.dataplane->worker(i).stats();
-  return i < ctx.baseline.workers.size() ? minus(now, ctx.baseline.workers[i]) : now;
+  dp::WorkerStats now = ctx.dataplane->worker(i).stats();
+  if (i < ctx.baseline.workers.size()) now -= ctx.baseline.workers[i];
+  return now;
 }
 
 dp::PortCounters port_view(DaemonContext& ctx, dp::Side side) {

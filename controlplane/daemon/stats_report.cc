@@ -9,15 +9,7 @@ std::string format_stats_report(dp::Dataplane& dp, ControlPlane& cp) {
   dp::WorkerStats sum;
   for (size_t i = 0; i < dp.worker_count(); ++i) {
     const dp::WorkerStats& w = dp.worker(i).stats();
-    sum.rx_access += w.rx_access;
-    sum.rx_core += w.rx_core;
-    sum.decapsulated += w.decapsulated;
-    sum.encapsulated += w.encapsulated;
-    sum.punted += w.punted;
-    sum.injected += w.injected;
-    sum.reassembled += w.reassembled;
-    sum.fragmented += w.fragmented;
-    for (size_t r = 0; r < dp::kDropReasonCount; ++r) sum.drops[r] += w.drops[r];
+    sum += w;
     const double cpp = w.busy_packets ? double(w.busy_cycles) / double(w.busy_packets) : 0.0;
     absl::StrAppendFormat(&out, "worker %zu: rx access %llu core %llu, busy cycles/packet %.1f\n", i,
                           (unsigned long long)w.rx_access, (unsigned long long)w.rx_core, cpp);
