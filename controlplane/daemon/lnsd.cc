@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <csignal>
+#include <filesystem>
 #include <cstdio>
 #include <cstring>
 #include <string>
@@ -23,6 +24,7 @@
 #include "controlplane/daemon/control_plane.h"
 #include "controlplane/daemon/eal_args.h"
 #include "controlplane/daemon/settings.h"
+#include "controlplane/daemon/telemetry.h"
 #include "controlplane/daemon/stats_report.h"
 #include "dataplane/dataplane.h"
 
@@ -198,6 +200,20 @@ int main(int argc, char** argv) {
       LNS_LOG_INFO("CLI on %s (lnsctl --socket %s)", cli_opts.socket_path, cli_opts.socket_path);
     }
 
+    lns::Telemetry telemetry;
+    auto publish_telemetry = [&] {
+      lns::TelemetrySnapshot snap;
+      snap.sessions = cp.subscribers().size();
+      snap.tunnels = cp.l2tp().active_tunnel_count();
+      snap.uptime_s = static_cast<uint64_t>(std::chrono::duration<double>(clock.now() - ctx.started).count());
+      for (size_t i = 0; i < dp.worker_count(); ++i) snap.workers.push_back(dp.worker(i).stats());
+      for (const auto& t : cp.l2tp().tunnels())
+        snap.tunnel_list.push_back({t.tunnel_id, lns::l2tp::to_string(t.peer), t.lac_host_name,
+                                    std::string(lns::l2tp::tunnel_state_name(t.state)), t.sessions});
+      telemetry.publish(std::move(snap));
+    };
+    publish_telemetry();
+
     std::signal(SIGINT, on_signal);
     std::signal(SIGTERM, on_signal);
     if (g_stop) {
@@ -213,6 +229,7 @@ int main(int argc, char** argv) {
     const uint64_t hz = rte_get_tsc_hz();
     const uint64_t start = rte_rdtsc();
     uint64_t next_stats = start + static_cast<uint64_t>(opt.stats_interval_s * hz);
+    uint64_t next_telemetry = start + hz;
     // Graceful stop: StopCCN to every tunnel, then wait (bounded) for the
     // LACs to acknowledge before the ports close.
     uint64_t stopping_since = 0;
@@ -228,6 +245,10 @@ int main(int argc, char** argv) {
       const uint32_t handled = cp.poll();
       cli.poll_once();
       if (handled == 0) usleep(200);  // the control plane need not spin
+      if (now >= next_telemetry) {
+        publish_telemetry();
+        next_telemetry = now + hz;
+      }
       if (opt.stats_interval_s > 0 && now >= next_stats) {
         std::fputs(lns::format_stats_report(dp, cp).c_str(), stdout);
         std::fflush(stdout);
@@ -242,6 +263,11 @@ int main(int argc, char** argv) {
     std::fflush(stdout);
     dp.close_ports();
   }
+  // EAL leaves its runtime directory (telemetry socket, config) behind;
+  // nothing needs it once we are gone.
+  const std::string runtime_dir = rte_eal_get_runtime_dir();
   rte_eal_cleanup();
+  std::error_code ec;
+  if (!runtime_dir.empty()) std::filesystem::remove_all(runtime_dir, ec);
   return rc;
 }

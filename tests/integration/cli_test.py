@@ -148,8 +148,24 @@ def main():
             _, workers = show(d, "show", "workers")  # still serving
             print("cli: every command answered; 50 clients served next to a hostile one")
 
+            # DPDK telemetry: the standard socket answers /lns/... commands.
+            tel = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+            tel.connect(f"/var/run/dpdk/lnscli{os.getpid()}/dpdk_telemetry.v2")
+            json.loads(tel.recv(16384))
+            for cmd in ("/lns/summary", "/lns/errors", "/lns/workers", "/lns/tunnels"):
+                tel.send(cmd.encode())
+                reply = json.loads(tel.recv(65536))[cmd]
+                if cmd == "/lns/summary":
+                    assert reply["sessions"] == 20 and reply["workers"] == 1, reply
+                if cmd == "/lns/errors":
+                    assert "spoofed_lac" in reply and all(v == 0 for v in reply.values()), reply
+                if cmd == "/lns/workers":
+                    assert reply["worker0"]["decapsulated"] == 200, reply
+            tel.close()
+
             ctl(d, "shutdown")
             assert lnsd.wait(timeout=20) == 0
+            assert not os.path.exists(f"/var/run/dpdk/lnscli{os.getpid()}"), "runtime directory left behind"
         finally:
             if lnsd.poll() is None:
                 lnsd.send_signal(signal.SIGKILL)

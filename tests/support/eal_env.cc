@@ -3,6 +3,8 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <cstdlib>
+#include <filesystem>
 
 #include <rte_eal.h>
 
@@ -34,6 +36,12 @@ bool init_eal_for_tests(const char* argv0, unsigned lcores, unsigned memory_mb) 
     std::fprintf(stderr, "EAL init failed\n");
     return false;
   }
+  // Leave nothing behind in /var/run/dpdk.
+  static std::string runtime_dir = rte_eal_get_runtime_dir();
+  std::atexit([] {
+    std::error_code ec;
+    std::filesystem::remove_all(runtime_dir, ec);
+  });
   return true;
 }
 
