@@ -100,6 +100,10 @@ absl::StatusOr<std::unique_ptr<Dataplane>> Dataplane::create(const config::Confi
   if (d->inject_access_ == nullptr || d->inject_core_ == nullptr)
     return absl::ResourceExhaustedError("cannot create inject rings");
 
+  d->capture_.ring = rte_ring_create("lns_capture", 4096, socket, RING_F_SC_DEQ);
+  d->capture_.pool = d->pool_;
+  if (d->capture_.ring == nullptr) return absl::ResourceExhaustedError("cannot create the capture ring");
+
   for (uint16_t i = 0; i < nworkers; ++i) {
     const std::string rname = absl::StrCat("lns_punt_", i);
     rte_ring* ring = rte_ring_create(rname.c_str(), dpc.punt.ring_size, socket, RING_F_SP_ENQ | RING_F_SC_DEQ);
@@ -135,6 +139,7 @@ absl::StatusOr<std::unique_ptr<Dataplane>> Dataplane::create(const config::Confi
     wc.direct_pool = d->pool_;
     wc.indirect_pool = d->indirect_pool_;
     wc.session_counters = counters;
+    wc.capture = &d->capture_;
     auto w = std::make_unique<Worker>();
     if (auto st = w->init(wc); !st.ok()) return st;
     d->workers_.push_back(std::move(w));
@@ -151,7 +156,7 @@ Dataplane::~Dataplane() {
     while (rte_ring_dequeue(r, reinterpret_cast<void**>(&m)) == 0) rte_pktmbuf_free(m);
     rte_ring_free(r);
   }
-  for (rte_ring* r : {inject_access_, inject_core_}) {
+  for (rte_ring* r : {inject_access_, inject_core_, capture_.ring}) {
     if (r == nullptr) continue;
     while (rte_ring_dequeue(r, reinterpret_cast<void**>(&m)) == 0) rte_pktmbuf_free(m);
     rte_ring_free(r);
@@ -219,6 +224,10 @@ uint16_t Dataplane::receive_punted(rte_mbuf** pkts, uint16_t n) {
   }
   next_punt_ring_ = (next_punt_ring_ + 1) % std::max<size_t>(punt_rings_.size(), 1);
   return got;
+}
+
+unsigned Dataplane::receive_captured(rte_mbuf** pkts, unsigned n) {
+  return rte_ring_sc_dequeue_burst(capture_.ring, reinterpret_cast<void**>(pkts), n, nullptr);
 }
 
 bool Dataplane::transmit(Side side, rte_mbuf* m) {

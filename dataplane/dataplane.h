@@ -53,6 +53,13 @@ class Dataplane {
   // Queues a packet for transmission (worker 0 sends it); takes ownership.
   bool transmit(Side side, rte_mbuf* m);
 
+  // Capture: workers copy what they receive on `side` until stopped.
+  void capture_on(Side side) { capture_.port.store(port(side).port_id, std::memory_order_relaxed); }
+  void capture_off() { capture_.port.store(-1, std::memory_order_relaxed); }
+  // Dequeues captured copies (the caller frees them).
+  unsigned receive_captured(rte_mbuf** pkts, unsigned n);
+  const CaptureControl& capture() const { return capture_; }
+
  private:
   Dataplane() = default;
   static void on_slot_recycled(void* ctx, uint32_t slot);
@@ -71,6 +78,7 @@ class Dataplane {
   std::vector<SessionCounters*> counters_;
   std::vector<std::unique_ptr<Worker>> workers_;
   size_t next_punt_ring_ = 0;
+  CaptureControl capture_;
   volatile bool stop_ = false;
   bool launched_ = false;
 };

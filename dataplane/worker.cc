@@ -447,6 +447,9 @@ uint32_t Worker::poll_once() {
   uint16_t n = rte_eth_rx_burst(cfg_.access_port, cfg_.queue, pkts, kBurst);
   stats_.rx_access += n;
   total += n;
+  if (cfg_.capture != nullptr && n != 0 &&
+      cfg_.capture->port.load(std::memory_order_relaxed) == cfg_.access_port) [[unlikely]]
+    capture_burst(*cfg_.capture, pkts, n);
   if (n != 0) {
     prefetch_upstream(pkts, n);
     for (uint16_t i = 0; i < n; ++i) upstream(pkts[i], false);
@@ -454,6 +457,9 @@ uint32_t Worker::poll_once() {
   n = rte_eth_rx_burst(cfg_.core_port, cfg_.queue, pkts, kBurst);
   stats_.rx_core += n;
   total += n;
+  if (cfg_.capture != nullptr && n != 0 &&
+      cfg_.capture->port.load(std::memory_order_relaxed) == cfg_.core_port) [[unlikely]]
+    capture_burst(*cfg_.capture, pkts, n);
   if (n != 0) {
     prefetch_downstream(pkts, n);
     for (uint16_t i = 0; i < n; ++i) downstream(pkts[i]);

@@ -8,6 +8,7 @@
 #include <cstdint>
 
 #include "absl/status/status.h"
+#include "dataplane/capture.h"
 #include "dataplane/session_table.h"
 #include "dataplane/worker_stats.h"
 
@@ -46,6 +47,7 @@ struct WorkerConfig {
   rte_mempool* indirect_pool = nullptr;  // for downstream fragmentation
   rte_mempool* direct_pool = nullptr;
   SessionCounters* session_counters = nullptr;  // capacity + 1 entries
+  CaptureControl* capture = nullptr;
 };
 
 class Worker {

@@ -352,6 +352,38 @@ absl::Status register_commands(cli::CommandRegistry& r, DaemonContext& ctx) {
         return CommandOutput::text(absl::StrFormat("OCRQ sent: session %u/%u\n", key->tunnel_id, key->session_id));
       });
 
+  add("capture start port <port:enum(access,core)> [session <session:uint>] [count <count:uint>] file <path:string>",
+      "copy packets received on a port (optionally of one session) into a pcap file",
+      [&ctx](const ParsedArgs& a) -> absl::StatusOr<CommandOutput> {
+        const bool access = a.string("port") == "access";
+        CaptureFilter filter;
+        if (auto id = a.optional_uint("session")) {
+          auto s = subscriber_by_id(ctx, *id);
+          if (!s.ok()) return s.status();
+          if (access) {
+            filter.l2tp_session = std::make_pair((*s)->key.tunnel_id, (*s)->key.session_id);
+          } else {
+            const auto* spec = ctx.dataplane->sessions().spec((*s)->slot);
+            if (spec == nullptr || spec->subscriber_ipv4 == 0)
+              return absl::FailedPreconditionError("that session has no IPv4 address yet");
+            filter.subscriber_ipv4 = spec->subscriber_ipv4;
+          }
+        }
+        auto st = ctx.capture->start(access ? dp::Side::kAccess : dp::Side::kCore, a.string("path"),
+                                     a.optional_uint("count").value_or(0), filter);
+        if (!st.ok()) return st;
+        return CommandOutput::text(absl::StrFormat("capturing on %s into %s\n", a.string("port"), a.string("path")));
+      });
+
+  add("capture stop", "stop the capture and close its file", [&ctx](const ParsedArgs&) -> absl::StatusOr<CommandOutput> {
+    const bool was_running = ctx.capture->running();
+    const uint64_t n = ctx.capture->stop();
+    const auto& c = ctx.dataplane->capture();
+    return CommandOutput::text(absl::StrFormat("%s: %u packet(s) written, %u copy(ies) dropped by workers\n",
+                                               was_running ? "capture stopped" : "no capture running (last one)", n,
+                                               c.dropped.load()));
+  });
+
   add("set log level <level:enum(error,warning,info,debug)>", "how much lnsd logs",
       [](const ParsedArgs& a) -> absl::StatusOr<CommandOutput> {
         LogLevel l = LogLevel::kInfo;

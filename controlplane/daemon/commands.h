@@ -12,6 +12,7 @@
 #include "common/clock.h"
 #include "config/config.h"
 #include "controlplane/cli/command_registry.h"
+#include "controlplane/daemon/capture_writer.h"
 #include "controlplane/daemon/control_plane.h"
 #include "dataplane/dataplane.h"
 
@@ -29,6 +30,7 @@ struct DaemonContext {
   std::string config_path;  // for `reload`
   dp::Dataplane* dataplane = nullptr;
   ControlPlane* control = nullptr;
+  CaptureWriter* capture = nullptr;
   const Clock* clock = nullptr;
   TimePoint started{};
   CounterBaseline baseline;

@@ -182,6 +182,8 @@ int main(int argc, char** argv) {
     ctx.dataplane = &dp;
     ctx.control = &cp;
     ctx.clock = &clock;
+    lns::CaptureWriter capture(dp);
+    ctx.capture = &capture;
     ctx.started = clock.now();
     lns::cli::CommandRegistry registry;
     if (auto st = lns::register_commands(registry, ctx); !st.ok()) {
@@ -244,6 +246,7 @@ int main(int argc, char** argv) {
       if (stopping_since != 0 && (cp.l2tp().idle() || now - stopping_since > 3 * hz)) break;
       const uint32_t handled = cp.poll();
       cli.poll_once();
+      capture.poll();
       if (handled == 0) usleep(200);  // the control plane need not spin
       if (now >= next_telemetry) {
         publish_telemetry();
@@ -256,6 +259,7 @@ int main(int argc, char** argv) {
       }
     }
     LNS_LOG_INFO("stopping: draining workers and closing ports");
+    capture.stop();
     dp.stop_workers();
     // Anything the control plane still had queued goes out with a last pass.
     cp.poll();

@@ -96,6 +96,27 @@ def emulate(*args, timeout=240):
     return r.returncode, report
 
 
+def check_capture(path, expected):
+    """The capture file holds `expected` L2TP frames (libpcap format; tshark
+    decodes them when it is installed)."""
+    import struct
+    data = open(path, "rb").read()
+    assert struct.unpack("<I", data[:4])[0] == 0xA1B2C3D4, "pcap magic"
+    off, frames = 24, []
+    while off < len(data):
+        incl = struct.unpack("<IIII", data[off:off + 16])[2]
+        frames.append(data[off + 16:off + 16 + incl])
+        off += 16 + incl
+    assert len(frames) == expected, f"{len(frames)} frames captured"
+    for f in frames:
+        if f[12:14] == b"\x08\x06":
+            continue  # ARP for our address is received on the access port too
+        assert f[12:14] == b"\x08\x00" and f[23] == 17 and f[36:38] == b"\x06\xa5", "UDP to port 1701"
+    if os.path.exists("/usr/bin/tshark"):
+        r = subprocess.run(["tshark", "-r", path, "-Y", "l2tp"], capture_output=True, text=True)
+        assert r.returncode == 0 and len(r.stdout.splitlines()) >= expected - 5, r.stderr[-500:]
+
+
 def sessions_of(d):
     return lnsctl(d, "show", "sessions")
 
@@ -104,6 +125,11 @@ def case_bulk(d, auth):
     print(f"--- 10 tunnels x 100 sessions, {auth}, traffic both ways")
     lns = Lnsd(d)
     try:
+        # Capture the first 200 frames the access port receives.
+        cap = f"{d}/access-{auth}.pcap"
+        r = sh(LNSCTL, "--socket", f"{d}/lnsd.sock", "capture", "start", "port", "access", "count", "200",
+               "file", cap)
+        assert "capturing" in r.stdout, r.stdout
         rc, rep = emulate("--tunnels", "10", "--sessions", "100", "--auth", auth, "--password", "pw",
                           "--traffic", "3", "--reflect-core", "lnscore0", "--hold", "1", "--timeout", "180")
         print(json.dumps({k: rep[k] for k in ("sessions", "setup", "traffic")}))
@@ -117,6 +143,9 @@ def case_bulk(d, auth):
         assert workers[0]["decap"] >= 3000 and workers[0]["encap"] >= 3000, workers
         errors = {e["counter"]: e["total"] for e in lnsctl(d, "show", "errors")}
         assert errors["spoofed_source"] == 0 and errors["no_route"] == 0, errors
+        r = sh(LNSCTL, "--socket", f"{d}/lnsd.sock", "capture", "stop")
+        print(r.stdout.strip())
+        check_capture(cap, 200)
     finally:
         lns.stop()
 
