@@ -179,6 +179,37 @@ def case_echo_timeout(d):
         lns.stop()
 
 
+def case_terminate(d):
+    print("--- lnsctl terminate tears sessions and tunnels down")
+    lns = Lnsd(d)
+    try:
+        cmd = in_ns(EMULATOR, "--lns", "192.0.2.1", "--json", "--user-format", "user%d", "--tunnels", "2",
+                    "--sessions", "3", "--auth", "pap", "--password", "pw", "--hold", "20", "--timeout", "60")
+        emu = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        wait_for(lambda: len(sessions_of(d)) == 6 and all(s["user"] for s in sessions_of(d)), 30,
+                 "six sessions with users")
+        sessions = sessions_of(d)
+        tunnels = lnsctl(d, "show", "tunnels")
+        assert len(tunnels) == 2 and all(t["state"] == "established" for t in tunnels), tunnels
+        first, second = sessions[0], sessions[1]
+        sh(LNSCTL, "--socket", f"{d}/lnsd.sock", "terminate", "session", str(first["id"]))
+        sh(LNSCTL, "--socket", f"{d}/lnsd.sock", "terminate", "user", second["user"])
+        other_tunnel = next(t["tunnel"] for t in tunnels if t["tunnel"] not in (first["tunnel"], second["tunnel"])) \
+            if first["tunnel"] == second["tunnel"] else None
+        wait_for(lambda: len(sessions_of(d)) == 4, 10, "two sessions terminated")
+        if other_tunnel is not None:
+            sh(LNSCTL, "--socket", f"{d}/lnsd.sock", "terminate", "tunnel", str(other_tunnel))
+            wait_for(lambda: len(sessions_of(d)) == 1, 10, "the other tunnel's sessions gone")
+        out, _ = emu.communicate(timeout=60)
+        rep = json.loads(out)
+        print(json.dumps({k: rep[k] for k in ("tunnels", "sessions", "cdn_results")}))
+        assert rep["cdn_results"].get("3/0", 0) + rep["cdn_results"].get("3", 0) == 2, rep["cdn_results"]
+        if other_tunnel is not None:
+            assert sum(rep["tunnels"]["close_reasons"].values()) >= 1, rep["tunnels"]
+    finally:
+        lns.stop()
+
+
 def case_pool_exhaustion(d):
     print("--- pool exhaustion refuses cleanly")
     lns = Lnsd(d, pool="100.64.0.1-100.64.0.4")
@@ -208,6 +239,7 @@ def main():
                 case_bulk(d, "chap")
                 case_wrong_password(d)
                 case_echo_timeout(d)
+                case_terminate(d)
                 case_pool_exhaustion(d)
             except BaseException:
                 sys.stdout.write(open(f"{d}/lnsd.log").read()[-4000:])
