@@ -170,14 +170,13 @@ Dataplane::~Dataplane() {
 }
 
 absl::Status Dataplane::launch() {
-  static std::vector<std::pair<Worker*, const volatile bool*>> contexts;
-  contexts.clear();
-  contexts.reserve(workers_.size());
+  launch_contexts_.clear();
+  launch_contexts_.reserve(workers_.size());  // no reallocation: lcores hold pointers into it
   stop_ = false;
   for (size_t i = 0; i < workers_.size(); ++i) {
     const unsigned lcore = cfg_.dataplane.worker_lcores[i];
-    contexts.emplace_back(workers_[i].get(), &stop_);
-    if (int rc = rte_eal_remote_launch(worker_entry, &contexts.back(), lcore); rc != 0)
+    launch_contexts_.emplace_back(workers_[i].get(), &stop_);
+    if (int rc = rte_eal_remote_launch(worker_entry, &launch_contexts_.back(), lcore); rc != 0)
       return absl::InternalError(absl::StrCat("cannot launch worker on lcore ", lcore, ": ", rte_strerror(-rc)));
   }
   launched_ = true;

@@ -80,6 +80,7 @@ class Dataplane {
   size_t next_punt_ring_ = 0;
   CaptureControl capture_;
   volatile bool stop_ = false;
+  std::vector<std::pair<Worker*, const volatile bool*>> launch_contexts_;
   bool launched_ = false;
 };
 
