@@ -33,6 +33,14 @@ std::string ipv6_prefix_text(const std::array<uint8_t, 8>& p, uint8_t len) {
   return config::format_ipv6_prefix(prefix);
 }
 
+double milliseconds(Duration d) { return std::chrono::duration<double, std::milli>(d).count(); }
+
+// "-" until the channel has an RTT sample.
+Cell rtt_cell(const l2tp::RttEstimate& rtt, Duration l2tp::RttEstimate::*field) {
+  if (rtt.samples == 0) return Cell();
+  return Cell::decimal(milliseconds(rtt.*field), 1);
+}
+
 double seconds_since(const Clock& clock, TimePoint t) {
   return std::chrono::duration<double>(clock.now() - t).count();
 }
@@ -116,15 +124,19 @@ absl::Status register_commands(cli::CommandRegistry& r, DaemonContext& ctx) {
         return t;
       });
 
-  add("show workers", "per worker: packets, busy share, cycles per packet",
+  add("show workers", "per worker: Mpps now, packets, busy share, cycles per packet",
       [&ctx](const ParsedArgs&) -> absl::StatusOr<CommandOutput> {
-        Table t({"worker", "lcore", "rx_access", "rx_core", "decap", "encap", "punted", "drops", "busy_pct",
-                 "cycles_per_packet"});
+        // rx_mpps and cycles_now cover the last second; the other columns
+        // count since start or `clear counters`.
+        Table t({"worker", "lcore", "rx_mpps", "cycles_now", "rx_access", "rx_core", "decap", "encap", "punted",
+                 "drops", "busy_pct", "cycles_per_packet"});
         for (size_t i = 0; i < ctx.dataplane->worker_count(); ++i) {
           const dp::WorkerStats w = worker_view(ctx, i);
           const double busy = w.polls ? 100.0 * double(w.busy_polls) / double(w.polls) : 0.0;
           const double cpp = w.busy_packets ? double(w.busy_cycles) / double(w.busy_packets) : 0.0;
-          t.add_row({i, ctx.config->dataplane.worker_lcores[i], w.rx_access, w.rx_core, w.decapsulated,
+          t.add_row({i, ctx.config->dataplane.worker_lcores[i], Cell::decimal(ctx.worker_rates.rx_mpps(i), 3),
+                     Cell::decimal(ctx.worker_rates.interval_cycles_per_packet(i), 1), w.rx_access, w.rx_core,
+                     w.decapsulated,
                      w.encapsulated, w.punted, w.total_drops(), Cell::decimal(busy, 1), Cell::decimal(cpp, 1)});
         }
         return t;
@@ -155,12 +167,12 @@ absl::Status register_commands(cli::CommandRegistry& r, DaemonContext& ctx) {
 
   add("show tunnels", "L2TP tunnels", [&ctx](const ParsedArgs&) -> absl::StatusOr<CommandOutput> {
     Table t({"tunnel", "peer_tunnel", "peer", "host", "state", "sessions", "auth", "retransmits", "cwnd",
-             "peer_window", "uptime_s"});
+             "peer_window", "srtt_ms", "uptime_s"});
     for (const auto& info : ctx.control->l2tp().tunnels())
       t.add_row({info.tunnel_id, info.peer_tunnel_id, l2tp::to_string(info.peer), info.lac_host_name,
                  std::string(l2tp::tunnel_state_name(info.state)), info.sessions, Cell::boolean(info.authenticated),
                  info.channel.stats.retransmitted, info.channel.congestion_window, info.channel.peer_receive_window,
-                 Cell::decimal(seconds_since(*ctx.clock, info.created_at), 0)});
+                 rtt_cell(info.channel.rtt, &l2tp::RttEstimate::smoothed), Cell::decimal(seconds_since(*ctx.clock, info.created_at), 0)});
     return t;
   });
 
@@ -183,6 +195,10 @@ absl::Status register_commands(cli::CommandRegistry& r, DaemonContext& ctx) {
         d.add("retransmits", ch.stats.retransmitted).add("zlb_sent", ch.stats.zlb_sent);
         d.add("received", ch.stats.received).add("duplicates", ch.stats.duplicates);
         d.add("out_of_window", ch.stats.out_of_window).add("timeouts", ch.stats.timeouts);
+        d.add("rtt_samples", ch.rtt.samples).add("rtt_last_ms", rtt_cell(ch.rtt, &l2tp::RttEstimate::last));
+        d.add("srtt_ms", rtt_cell(ch.rtt, &l2tp::RttEstimate::smoothed));
+        d.add("rtt_min_ms", rtt_cell(ch.rtt, &l2tp::RttEstimate::min));
+        d.add("rtt_max_ms", rtt_cell(ch.rtt, &l2tp::RttEstimate::max));
         return d;
       });
 
@@ -224,6 +240,13 @@ absl::Status register_commands(cli::CommandRegistry& r, DaemonContext& ctx) {
     }
     d.add("user", sub.user.empty() ? Cell() : Cell(sub.user));
     d.add("uptime_s", Cell::decimal(seconds_since(*ctx.clock, sub.since), 0));
+    if (sub.ppp) {
+      d.add("ppp_phase", std::string(ppp::to_string(sub.ppp->phase())));
+      d.add("lcp_state", std::string(ppp::to_string(sub.ppp->lcp().fsm().state())));
+      d.add("ipcp_state", std::string(ppp::to_string(sub.ppp->ipcp().fsm().state())));
+      d.add("ipv6cp_state", std::string(ppp::to_string(sub.ppp->ipv6cp().fsm().state())));
+      d.add("proxy_lcp", Cell::boolean(sub.ppp->used_proxy_lcp()));
+    }
     if (sub.kind == SubscriberKind::kL2tp) {
       d.add("lac_host", sub.l2tp.lac_host_name);
       d.add("calling_number", sub.l2tp.calling_number).add("called_number", sub.l2tp.called_number);

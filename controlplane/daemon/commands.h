@@ -14,6 +14,7 @@
 #include "controlplane/cli/command_registry.h"
 #include "controlplane/daemon/capture_writer.h"
 #include "controlplane/daemon/control_plane.h"
+#include "controlplane/daemon/worker_rate_meter.h"
 #include "dataplane/dataplane.h"
 
 namespace lns {
@@ -34,6 +35,8 @@ struct DaemonContext {
   const Clock* clock = nullptr;
   TimePoint started{};
   CounterBaseline baseline;
+  // Sampled by the main loop about once a second.
+  WorkerRateMeter worker_rates;
   // Set by `shutdown`; the main loop notices it after the CLI poll.
   bool shutdown_requested = false;
 };

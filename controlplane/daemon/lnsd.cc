@@ -249,6 +249,9 @@ int main(int argc, char** argv) {
       capture.poll();
       if (handled == 0) usleep(200);  // the control plane need not spin
       if (now >= next_telemetry) {
+        std::vector<lns::dp::WorkerStats> worker_stats;
+        for (size_t i = 0; i < dp.worker_count(); ++i) worker_stats.push_back(dp.worker(i).stats());
+        ctx.worker_rates.sample(clock.now(), worker_stats);
         publish_telemetry();
         next_telemetry = now + hz;
       }

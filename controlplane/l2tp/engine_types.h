@@ -112,6 +112,7 @@ struct ChannelInfo {
   uint16_t slow_start_threshold = 0;
   uint16_t peer_receive_window = 0;
   ReliableChannelStats stats;
+  RttEstimate rtt;
 };
 
 struct TunnelInfo {

@@ -444,6 +444,7 @@ TunnelInfo LnsTunnel::info() const {
   t.channel.slow_start_threshold = channel_.slow_start_threshold();
   t.channel.peer_receive_window = channel_.peer_receive_window();
   t.channel.stats = channel_.stats();
+  t.channel.rtt = channel_.rtt();
   return t;
 }
 

@@ -76,6 +76,7 @@ void ReliableChannel::process_nr(uint16_t nr) {
     return;
   }
   if (acked == 0) return;
+  sample_rtt(unacked_[acked - 1]);
   unacked_.erase(unacked_.begin(), unacked_.begin() + static_cast<std::ptrdiff_t>(acked));
   on_ack(acked);
 }
@@ -95,6 +96,20 @@ void ReliableChannel::on_ack(size_t acked) {
   }
   retransmit_at_.reset();
   if (!unacked_.empty()) arm_retransmit();
+}
+
+void ReliableChannel::sample_rtt(const Outgoing& newest_acked) {
+  if (newest_acked.retransmitted || !newest_acked.in_flight) return;
+  const Duration sample = clock_.now() - newest_acked.first_sent;
+  rtt_.last = sample;
+  if (rtt_.samples == 0) {
+    rtt_.smoothed = rtt_.min = rtt_.max = sample;
+  } else {
+    rtt_.smoothed += (sample - rtt_.smoothed) / 8;
+    rtt_.min = std::min(rtt_.min, sample);
+    rtt_.max = std::max(rtt_.max, sample);
+  }
+  ++rtt_.samples;
 }
 
 void ReliableChannel::accept_sequenced(uint16_t ns, absl::StatusOr<ControlMessage> message) {
@@ -147,12 +162,13 @@ void ReliableChannel::pump() {
   for (Outgoing& o : unacked_) {
     if (in_flight >= window()) break;
     if (o.in_flight) continue;
+    o.retransmitted = true;
     transmit(o);
     ++stats_.retransmitted;
     ++in_flight;
   }
   while (!queued_.empty() && unacked_.size() < window()) {
-    unacked_.push_back(Outgoing{next_ns_, std::move(queued_.front())});
+    unacked_.push_back(Outgoing{next_ns_, std::move(queued_.front()), false, false, clock_.now()});
     queued_.pop_front();
     ++next_ns_;
     transmit(unacked_.back());

@@ -77,6 +77,18 @@ struct ReliableChannelStats {
   uint64_t timeouts = 0;
 };
 
+// Round-trip time of the control channel: from a message's first
+// transmission to the acknowledgement that covers it, which includes the
+// peer's own ack delay. Karn's rule: a message that was retransmitted gives
+// no sample, since the ack cannot be matched to one transmission.
+struct RttEstimate {
+  uint64_t samples = 0;
+  Duration last{};
+  Duration smoothed{};  // EWMA with gain 1/8, as TCP's SRTT (RFC 6298)
+  Duration min{};
+  Duration max{};
+};
+
 class ReliableChannel {
  public:
   ReliableChannel(const Clock& clock, ControlTransport& transport, ControlReceiver& receiver,
@@ -111,17 +123,21 @@ class ReliableChannel {
   uint16_t peer_receive_window() const { return peer_window_; }
   std::optional<TimePoint> last_receive_time() const { return last_receive_; }
   const ReliableChannelStats& stats() const { return stats_; }
+  const RttEstimate& rtt() const { return rtt_; }
 
  private:
   struct Outgoing {
     uint16_t ns;
     Bytes wire;
     bool in_flight = false;  // false: queued for (re)transmission
+    bool retransmitted = false;
+    TimePoint first_sent{};
   };
 
   uint16_t window() const;
   void process_nr(uint16_t nr);
   void on_ack(size_t acked);
+  void sample_rtt(const Outgoing& newest_acked);
   bool should_sequence(const absl::Status& failure, ControlHeader* header);
   void accept_sequenced(uint16_t ns, absl::StatusOr<ControlMessage> message);
   void deliver_in_order(absl::StatusOr<ControlMessage> message);
@@ -157,6 +173,7 @@ class ReliableChannel {
 
   bool failed_ = false;
   ReliableChannelStats stats_;
+  RttEstimate rtt_;
 };
 
 }  // namespace lns::l2tp

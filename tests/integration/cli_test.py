@@ -40,6 +40,13 @@ def ctl(d, *args, json_out=False, ok=True):
     return r
 
 
+def send_ignoring_cutoff(sock, data):
+    try:
+        sock.sendall(data)
+    except OSError:
+        pass  # lnsd closed the connection, as it should
+
+
 def show(d, *args):
     text = ctl(d, *args).stdout
     data = json.loads(ctl(d, *args, json_out=True).stdout)
@@ -116,6 +123,15 @@ def main():
             bad = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
             bad.connect(f"{d}/lnsd.sock")
             bad.sendall(b"\xff\xfe\x00garbage\n")
+            # A client that asks and asks but never reads its answers: lnsd
+            # must cut it off once its unread output passes the limit
+            # (16 MiB), without blocking anyone else.
+            deaf = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+            deaf.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+            deaf.connect(f"{d}/lnsd.sock")
+            deaf_requests = b"show errors\n" * 12000  # about 30 MB of answers
+            deaf_sender = threading.Thread(target=lambda: send_ignoring_cutoff(deaf, deaf_requests))
+            deaf_sender.start()
             failures = []
 
             def honest(i):
@@ -145,8 +161,32 @@ def main():
             except (ConnectionResetError, socket.timeout):
                 pass
             bad.close()
+            deaf_sender.join(timeout=60)
+            # lnsd works through the deaf client's requests a few per loop
+            # turn; once its unread answers pass the limit it is cut off.
+            # (Reading before that would relieve the pressure.)
+            end = time.time() + 120
+            while time.time() < end and "cut off: unread output over the limit" not in open(f"{d}/lnsd.log").read():
+                time.sleep(0.2)
+            deaf.settimeout(10)
+            received = 0
+            try:
+                chunk = deaf.recv(1 << 20)
+                while chunk:
+                    received += len(chunk)
+                    chunk = deaf.recv(1 << 20)
+            except ConnectionResetError:
+                pass
+            except socket.timeout:
+                raise AssertionError(f"the deaf client is still connected after {received} bytes; lnsd log:\n"
+                                     + open(f"{d}/lnsd.log").read()[-2000:])
+            deaf.close()
+            assert received < 20 << 20, f"the deaf client got {received} bytes: never cut off"
             _, workers = show(d, "show", "workers")  # still serving
-            print("cli: every command answered; 50 clients served next to a hostile one")
+            with open(f"{d}/lnsd.log") as f:
+                lnsd_log = f.read()
+            assert "cut off: unread output over the limit" in lnsd_log, lnsd_log[-2000:]
+            print("cli: every command answered; 50 clients served next to a garbage sender and a deaf client")
 
             # DPDK telemetry: the standard socket answers /lns/... commands.
             tel = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)

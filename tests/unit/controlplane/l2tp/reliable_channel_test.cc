@@ -256,6 +256,40 @@ TEST_F(ReliableChannelTest, AnAcknowledgementResetsTheBackOff) {
   EXPECT_EQ(*ch().next_deadline() - sent_at, seconds(1));
 }
 
+TEST_F(ReliableChannelTest, RoundTripTimeIsSampledFromFirstTransmissionToAck) {
+  make();
+  ch().set_peer_receive_window(4);
+  EXPECT_EQ(ch().rtt().samples, 0u);
+  ASSERT_TRUE(ch().send(numbered_message(1)).ok());
+  clock_.advance(milliseconds(40));
+  ch().receive(zlb_from_peer(0, 1));
+  EXPECT_EQ(ch().rtt().samples, 1u);
+  EXPECT_EQ(ch().rtt().last, milliseconds(40));
+  EXPECT_EQ(ch().rtt().smoothed, milliseconds(40));
+
+  // One ack for two messages samples the newest one only.
+  ASSERT_TRUE(ch().send(numbered_message(2)).ok());
+  clock_.advance(milliseconds(8));
+  ASSERT_TRUE(ch().send(numbered_message(3)).ok());
+  clock_.advance(milliseconds(112));
+  ch().receive(zlb_from_peer(0, 3));
+  EXPECT_EQ(ch().rtt().samples, 2u);
+  EXPECT_EQ(ch().rtt().last, milliseconds(112));
+  EXPECT_EQ(ch().rtt().smoothed, milliseconds(40) + (milliseconds(112) - milliseconds(40)) / 8);
+  EXPECT_EQ(ch().rtt().min, milliseconds(40));
+  EXPECT_EQ(ch().rtt().max, milliseconds(112));
+}
+
+TEST_F(ReliableChannelTest, RetransmittedMessagesGiveNoRttSample) {
+  make();
+  ASSERT_TRUE(ch().send(numbered_message(1)).ok());
+  run_next_timer();  // retransmitted after 1 s
+  clock_.advance(milliseconds(10));
+  ch().receive(zlb_from_peer(0, 1));
+  EXPECT_TRUE(ch().idle());
+  EXPECT_EQ(ch().rtt().samples, 0u) << "Karn: the ack may answer either transmission";
+}
+
 TEST_F(ReliableChannelTest, RetransmissionCarriesTheCurrentNr) {
   make();
   ASSERT_TRUE(ch().send(numbered_message(1)).ok());
