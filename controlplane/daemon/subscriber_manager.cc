@@ -80,7 +80,12 @@ absl::StatusOr<uint64_t> SubscriberManager::add_static(const dp::SessionSpec& sp
   const l2tp::SessionKey key{spec.tunnel_id, spec.session_id};
   if (subscribers_.contains(key))
     return absl::AlreadyExistsError(absl::StrFormat("session %u/%u exists", key.tunnel_id, key.session_id));
-  auto slot = table_.add(spec);
+  // A LAC that already talks L2TP to us has a learned MAC; without one the
+  // table falls back to the access next hop (or refuses).
+  dp::SessionSpec resolved = spec;
+  if (!resolved.lac_mac)
+    if (auto mac = io_.neighbor(spec.lac_ipv4)) resolved.lac_mac = *mac;
+  auto slot = table_.add(resolved);
   if (!slot.ok()) return slot.status();
   auto sub = std::make_unique<Subscriber>(*this);
   sub->id = next_id_++;
