@@ -195,6 +195,12 @@ def check_live_views(d, sessions, tunnels):
     assert [x["id"] for x in by_user] == [sessions[1]["id"]], by_user
     workers = lnsctl(d, "show", "workers")
     assert isinstance(workers[0]["rx_mpps"], (int, float)), workers
+    # A static session toward a LAC we already talk to needs no configured
+    # next hop: its MAC was learned from its L2TP frames.
+    sh(LNSCTL, "--socket", f"{d}/lnsd.sock", "session", "add", "static", "lac", "192.0.2.2", "tunnel", "900",
+       "session", "1", "peer-tunnel", "90", "peer-session", "1", "ip", "100.65.0.1")
+    assert len(lnsctl(d, "show", "sessions", "tunnel", "900")) == 1
+    sh(LNSCTL, "--socket", f"{d}/lnsd.sock", "session", "del", "static", "tunnel", "900", "session", "1")
     # Drain: the tunnel keeps its sessions and says it is draining.
     sh(LNSCTL, "--socket", f"{d}/lnsd.sock", "tunnel", "drain", str(t["tunnel"]))
     detail = lnsctl(d, "show", "tunnel", str(t["tunnel"]))
