@@ -208,7 +208,10 @@ int main(int argc, char** argv) {
       snap.sessions = cp.subscribers().size();
       snap.tunnels = cp.l2tp().active_tunnel_count();
       snap.uptime_s = static_cast<uint64_t>(std::chrono::duration<double>(clock.now() - ctx.started).count());
-      for (size_t i = 0; i < dp.worker_count(); ++i) snap.workers.push_back(dp.worker(i).stats());
+      for (size_t i = 0; i < dp.worker_count(); ++i) {
+        snap.workers.push_back(dp.worker(i).stats());
+        snap.worker_rx_pps.push_back(static_cast<uint64_t>(ctx.worker_rates.rx_mpps(i) * 1e6));
+      }
       for (const auto& t : cp.l2tp().tunnels())
         snap.tunnel_list.push_back({t.tunnel_id, lns::l2tp::to_string(t.peer), t.lac_host_name,
                                     std::string(lns::l2tp::tunnel_state_name(t.state)), t.sessions});

@@ -57,6 +57,7 @@ int workers_cb(const char*, const char*, rte_tel_data* d) {
     rte_tel_data* c = rte_tel_data_alloc();
     if (c == nullptr) return -1;
     rte_tel_data_start_dict(c);
+    if (i < s.worker_rx_pps.size()) rte_tel_data_add_dict_u64(c, "rx_pps", s.worker_rx_pps[i]);
     rte_tel_data_add_dict_u64(c, "rx_access", w.rx_access);
     rte_tel_data_add_dict_u64(c, "rx_core", w.rx_core);
     rte_tel_data_add_dict_u64(c, "decapsulated", w.decapsulated);

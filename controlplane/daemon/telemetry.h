@@ -28,6 +28,7 @@ struct TelemetrySnapshot {
   uint64_t tunnels = 0;
   uint64_t uptime_s = 0;
   std::vector<dp::WorkerStats> workers;
+  std::vector<uint64_t> worker_rx_pps;  // over the last second, per worker
   std::vector<TelemetryTunnel> tunnel_list;
 };
 

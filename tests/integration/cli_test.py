@@ -200,7 +200,7 @@ def main():
                 if cmd == "/lns/errors":
                     assert "spoofed_lac" in reply and all(v == 0 for v in reply.values()), reply
                 if cmd == "/lns/workers":
-                    assert reply["worker0"]["decapsulated"] == 200, reply
+                    assert reply["worker0"]["decapsulated"] == 200 and "rx_pps" in reply["worker0"], reply
             tel.close()
 
             ctl(d, "shutdown")
