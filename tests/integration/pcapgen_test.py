@@ -10,7 +10,8 @@ L2TPv2 data / PPP FF 03 00 21 / inner IPv4 / UDP, tunnel and session IDs,
 LAC address and port, subscriber address, MACs, the size mix, every session
 equally often, and packet i of both files for the same subscriber. When
 tshark is installed it must decode the same fields and find nothing
-malformed. Also: --sessions beyond what the config declares is refused."""
+malformed. Also: --sessions beyond what the config declares is refused, and
+scripts/pktgen/prepare's config (N sessions over K LACs) and pcaps agree."""
 import collections
 import ipaddress
 import os
@@ -22,6 +23,8 @@ import sys
 import tempfile
 
 PCAPGEN, BENCH_CFG = sys.argv[1], sys.argv[2]
+# Optional: scripts/pktgen/prepare and the build directory lns-pcapgen is in.
+PREPARE, BUILD_ROOT = (sys.argv[3], sys.argv[4]) if len(sys.argv) > 4 else (None, None)
 FAR_END = "198.18.0.1"
 BROADCAST = "ff:ff:ff:ff:ff:ff"
 
@@ -175,9 +178,9 @@ def tshark_agrees(path, frames, sessions):
     print(f"ok: tshark decodes {path} the same way")
 
 
-def bench_cfg_sessions():
-    """bench.cfg's static sessions, read with a regular expression."""
-    text = re.sub(r"#.*", "", open(BENCH_CFG).read())
+def cfg_sessions(path):
+    """A bench.cfg-like config's static sessions, read with a regular expression."""
+    text = re.sub(r"#.*", "", open(path).read())
     block = text[text.index("static_sessions"):]
     ranges = []
     for m in re.finditer(r"\{([^{}]*)\}", block):
@@ -192,7 +195,7 @@ def bench_cfg_sessions():
 
 
 def main():
-    ranges, lns_ip, access_nh, core_nh = bench_cfg_sessions()
+    ranges, lns_ip, access_nh, core_nh = cfg_sessions(BENCH_CFG)
     assert ranges and sum(r["count"] for r in ranges) == 65536, "bench.cfg: 65,536 static sessions"
     everything = expand(ranges, {"lac_mac": access_nh})
     # The first 300 of them, IMIX (1518 capped at bench.cfg's session MTU 1460).
@@ -228,6 +231,27 @@ static_sessions = (
         assert bad.returncode == 1 and "declares 20 static sessions" in bad.stderr, bad.stderr
         bad = subprocess.run([PCAPGEN, "-c", cfg, "-o", tmp, "--mix", "64:x"], capture_output=True, text=True)
         assert bad.returncode == 2, "a malformed --mix is a usage error"
+    if PREPARE:
+        with tempfile.TemporaryDirectory(prefix="pcapgen-prepare-") as tmp:
+            subprocess.run([sys.executable, PREPARE, "--sessions", "1200", "--lacs", "4", "--imix",
+                            "--build-dir", BUILD_ROOT, "--out", tmp], check=True, capture_output=True, timeout=60)
+            ranges, lns_ip, access_nh, core_nh = cfg_sessions(os.path.join(tmp, "lnsd.cfg"))
+            assert [r["lac"] for r in ranges] == [f"192.0.2.{k}" for k in range(2, 6)], ranges
+            assert [r["tunnel_id"] for r in ranges] == [1, 2, 3, 4], "a tunnel of its own per LAC"
+            assert "max_sessions = 2048;" in open(os.path.join(tmp, "lnsd.cfg")).read()
+            sessions = expand(ranges, {"lac_mac": access_nh})
+            assert len(sessions) == 1200 and len({s["ipv4"] for s in sessions}) == 1200
+            # prepare's files are the ones lns-pcapgen writes for its config:
+            # regenerate them here with the same arguments and compare.
+            d = check(os.path.join(tmp, "lnsd.cfg"), sessions, lns_ip, core_nh, (None, None),
+                      ["--shuffle", "--imix"], {64: 7, 594: 4, 1460: 1})
+            for name in ("upstream.pcap", "downstream.pcap"):
+                with open(os.path.join(d, name), "rb") as a, open(os.path.join(tmp, name), "rb") as b:
+                    assert a.read() == b.read(), f"prepare's {name} differs"
+            shutil.rmtree(d)
+            assert os.access(os.path.join(tmp, "run-pktgen.sh"), os.X_OK)
+            run = open(os.path.join(tmp, "run-pktgen.sh")).read()
+            assert f"-s 0:{tmp}/upstream.pcap -s 1:{tmp}/downstream.pcap" in run and "lns-bench.lua" in run, run
     print("pcapgen: all checks passed")
 
 
