@@ -11,6 +11,7 @@
 #include "absl/status/statusor.h"
 #include "config/config.h"
 #include "dataplane/port.h"
+#include "dataplane/session_handoff.h"
 #include "dataplane/session_table.h"
 #include "dataplane/worker.h"
 
@@ -76,6 +77,8 @@ class Dataplane {
   rte_ring* inject_access_ = nullptr;
   rte_ring* inject_core_ = nullptr;
   std::vector<SessionCounters*> counters_;
+  HandoffRings handoff_rings_;  // session distribution with several workers
+  std::vector<std::unique_ptr<SessionHandoff>> handoffs_;
   std::vector<std::unique_ptr<Worker>> workers_;
   size_t next_punt_ring_ = 0;
   CaptureControl capture_;
