@@ -44,6 +44,7 @@ class Dataplane {
   SessionTable& sessions() { return *sessions_; }
   size_t worker_count() const { return workers_.size(); }
   Worker& worker(size_t i) { return *workers_[i]; }
+  const std::vector<unsigned>& worker_lcores() const { return cfg_.dataplane.worker_lcores; }
   const PortInfo& port(Side s) const { return s == Side::kAccess ? access_ : core_; }
   rte_mempool* pool() const { return pool_; }
   SessionTotals session_totals(uint32_t slot) const;

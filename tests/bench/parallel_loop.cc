@@ -1,0 +1,323 @@
+#include "tests/bench/parallel_loop.h"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <numeric>
+#include <random>
+
+#include <rte_cycles.h>
+#include <rte_launch.h>
+#include <rte_mbuf.h>
+#include <rte_ring.h>
+
+#include "absl/strings/str_format.h"
+#include "dataplane/worker_stats.h"
+
+namespace lns::bench {
+namespace {
+
+// One direction of one lane: frames go into `in` (an RX queue of the lane's
+// worker) and come back from `out` (the same worker's TX queue on the other
+// port).
+struct LaneFeed {
+  rte_ring* in = nullptr;
+  rte_ring* out = nullptr;
+  const std::vector<FrameWriter>* writers = nullptr;
+  uint64_t cursor = 0;
+  uint64_t stride = 1;
+  uint64_t written = 0;
+};
+
+// Written by the lane only, read by the main lcore between rounds.
+struct alignas(64) LaneCounters {
+  std::atomic<uint64_t> cycles{0};     // timed polls that were not preempted
+  std::atomic<uint64_t> packets{0};    // delivered by those polls
+  std::atomic<uint64_t> delivered{0};  // all delivered, for the wall-clock rate
+  std::atomic<uint64_t> polls{0};
+  std::atomic<uint64_t> preempted{0};
+};
+
+struct Lane {
+  dp::Worker* worker = nullptr;
+  std::vector<LaneFeed> feeds;
+  const std::vector<uint32_t>* order = nullptr;
+  const std::vector<BenchSession>* sessions = nullptr;
+  uint64_t warmup_packets = 0;
+  const std::atomic<bool>* stop = nullptr;
+  std::atomic<unsigned>* ready = nullptr;
+  LaneCounters counters;
+};
+
+double median(std::vector<double> v) {
+  std::sort(v.begin(), v.end());
+  const size_t n = v.size();
+  return n == 0 ? 0 : n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
+void free_all(rte_ring* r) {
+  void* objs[256];
+  while (unsigned n = rte_ring_sc_dequeue_burst(r, objs, 256, nullptr))
+    rte_pktmbuf_free_bulk(reinterpret_cast<rte_mbuf**>(objs), n);
+}
+
+void next_frame(Lane& l, LaneFeed& f, rte_mbuf* m) {
+  const uint32_t index = (*l.order)[f.cursor];
+  f.cursor = (f.cursor + f.stride) % l.order->size();
+  (*f.writers)[f.written++ % f.writers->size()].write(m, (*l.sessions)[index]);
+}
+
+// One timed poll and the untimed refill; returns the poll's cycles and sets
+// *back to the frames the worker transmitted in it.
+uint64_t step(Lane& l, uint64_t* back) {
+  const uint64_t t0 = rte_rdtsc();
+  l.worker->poll_once();
+  const uint64_t cycles = rte_rdtsc() - t0;
+  *back = 0;
+  for (LaneFeed& f : l.feeds) {
+    rte_mbuf* pkts[512];
+    const unsigned k = rte_ring_sc_dequeue_burst(f.out, reinterpret_cast<void**>(pkts), 512, nullptr);
+    for (unsigned i = 0; i < k; ++i) next_frame(l, f, pkts[i]);
+    // Every RX ring holds all frames in flight, so this always fits.
+    rte_ring_sp_enqueue_bulk(f.in, reinterpret_cast<void**>(pkts), k, nullptr);
+    *back += k;
+  }
+  return cycles;
+}
+
+int lane_main(void* arg) {
+  Lane& l = *static_cast<Lane*>(arg);
+  std::vector<double> warm;
+  uint64_t done = 0, back;
+  while (done < l.warmup_packets && !l.stop->load(std::memory_order_relaxed)) {
+    const uint64_t c = step(l, &back);
+    done += back;
+    if (back != 0) warm.push_back(static_cast<double>(c));
+  }
+  // As in TrafficLoop: a poll ten times the typical one (and over 20 us)
+  // was interrupted by the scheduler.
+  const uint64_t preempted =
+      std::max<uint64_t>(static_cast<uint64_t>(10 * median(warm)), rte_get_tsc_hz() / 50000);
+  l.ready->fetch_add(1);
+  uint64_t cycles = 0, packets = 0, delivered = 0, polls = 0, skipped = 0;
+  // Lanes keep polling until all stop: a worker that stopped early would
+  // leave its peers' handoff rings to fill.
+  while (!l.stop->load(std::memory_order_relaxed)) {
+    const uint64_t c = step(l, &back);
+    ++polls;
+    if (c > preempted) {
+      ++skipped;
+    } else {
+      cycles += c;
+      packets += back;
+    }
+    delivered += back;
+    LaneCounters& out = l.counters;
+    out.cycles.store(cycles, std::memory_order_relaxed);
+    out.packets.store(packets, std::memory_order_relaxed);
+    out.delivered.store(delivered, std::memory_order_release);
+    out.polls.store(polls, std::memory_order_relaxed);
+    out.preempted.store(skipped, std::memory_order_relaxed);
+  }
+  return 0;
+}
+
+struct Snapshot {
+  uint64_t cycles, packets, delivered;
+};
+
+}  // namespace
+
+ParallelLoop::ParallelLoop(test::RingDataplane& ring, const std::vector<BenchSession>& sessions,
+                           const FrameAddresses& addresses, uint64_t seed)
+    : ring_(ring), sessions_(sessions), addresses_(addresses), order_(sessions.size()) {
+  std::iota(order_.begin(), order_.end(), 0u);
+  std::mt19937_64 rng(seed);
+  std::shuffle(order_.begin(), order_.end(), rng);
+}
+
+absl::StatusOr<ParallelResult> ParallelLoop::run(const TrafficSpec& spec, const SizeMix& sizes) {
+  dp::Dataplane& dp = ring_.dp();
+  const size_t workers = dp.worker_count();
+  const uint64_t n_sessions = order_.size();
+  if (n_sessions == 0) return absl::InvalidArgumentError("no sessions");
+  std::vector<bool> directions;
+  if (spec.upstream) directions.push_back(true);
+  if (spec.downstream) directions.push_back(false);
+  if (directions.empty()) return absl::InvalidArgumentError("no direction to feed");
+  std::vector<FrameWriter> writers[2];  // [0] upstream, [1] downstream
+  for (uint16_t len : sizes.pattern) {
+    writers[0].emplace_back(Direction::kUpstream, len, addresses_);
+    writers[1].emplace_back(Direction::kDownstream, len, addresses_);
+  }
+
+  std::atomic<bool> stop{false};
+  std::atomic<unsigned> ready{0};
+  std::vector<Lane> lanes(workers);
+  const uint64_t feeds_total = workers * directions.size();
+  const uint32_t share = static_cast<uint32_t>(spec.inflight / feeds_total);
+  if (share == 0) return absl::InvalidArgumentError("fewer frames in flight than queues to feed");
+  ParallelResult result;
+  std::vector<bool> seen(n_sessions);
+  std::vector<rte_mbuf*> mbufs(share);
+  auto drain = [&] {
+    for (size_t w = 0; w < workers; ++w) {
+      free_all(ring_.rx_ring(dp::Side::kAccess, static_cast<unsigned>(w)));
+      free_all(ring_.rx_ring(dp::Side::kCore, static_cast<unsigned>(w)));
+    }
+    // What is still on handoff rings goes out on the TX rings.
+    for (int i = 0; i < 4; ++i)
+      for (size_t w = 0; w < workers; ++w) dp.worker(w).poll_once();
+    for (size_t w = 0; w < workers; ++w) {
+      free_all(ring_.tx_ring(dp::Side::kAccess, static_cast<unsigned>(w)));
+      free_all(ring_.tx_ring(dp::Side::kCore, static_cast<unsigned>(w)));
+    }
+  };
+  for (size_t w = 0; w < workers; ++w) {
+    Lane& l = lanes[w];
+    l.worker = &dp.worker(w);
+    l.order = &order_;
+    l.sessions = &sessions_;
+    l.warmup_packets = spec.warmup_packets / workers;
+    l.stop = &stop;
+    l.ready = &ready;
+    for (size_t d = 0; d < directions.size(); ++d) {
+      const bool up = directions[d];
+      LaneFeed f;
+      const auto q = static_cast<unsigned>(w);
+      f.in = ring_.rx_ring(up ? dp::Side::kAccess : dp::Side::kCore, q);
+      f.out = ring_.tx_ring(up ? dp::Side::kCore : dp::Side::kAccess, q);
+      f.writers = &writers[up ? 0 : 1];
+      // Interleaved positions of the order: the frames in flight belong to
+      // distinct sessions when there are enough.
+      f.cursor = (w * directions.size() + d) % n_sessions;
+      f.stride = feeds_total;
+      if (rte_ring_get_capacity(f.in) < spec.inflight)
+        return absl::InvalidArgumentError(absl::StrFormat(
+            "RX rings hold %u frames; with several workers each must hold all %u in flight",
+            rte_ring_get_capacity(f.in), spec.inflight));
+      if (rte_pktmbuf_alloc_bulk(dp.pool(), mbufs.data(), share) != 0) {
+        drain();
+        return absl::ResourceExhaustedError(absl::StrFormat("cannot allocate %u mbufs", share));
+      }
+      for (rte_mbuf* m : mbufs) {
+        const uint32_t index = order_[f.cursor];
+        if (!seen[index]) {
+          seen[index] = true;
+          ++result.distinct_sessions_in_flight;
+        }
+        next_frame(l, f, m);
+      }
+      rte_ring_sp_enqueue_bulk(f.in, reinterpret_cast<void**>(mbufs.data()), share, nullptr);
+      l.feeds.push_back(f);
+    }
+  }
+
+  const dp::SessionTable& table = dp.sessions();
+  auto traffic = [&] {
+    dp::SessionTotals sum;
+    for (uint32_t slot = 1; slot <= table.capacity(); ++slot) {
+      const dp::SessionTotals t = dp.session_totals(slot);
+      sum.up_packets += t.up_packets;
+      sum.up_bytes += t.up_bytes;
+      sum.down_packets += t.down_packets;
+      sum.down_bytes += t.down_bytes;
+    }
+    return sum;
+  };
+  const dp::SessionTotals traffic_before = traffic();
+  dp::WorkerStats before;
+  for (size_t w = 0; w < workers; ++w) before += dp.worker(w).stats();
+
+  const std::vector<unsigned>& lcores = ring_.dp().worker_lcores();
+  for (size_t w = 0; w < workers; ++w)
+    if (int rc = rte_eal_remote_launch(lane_main, &lanes[w], lcores[w]); rc != 0) {
+      stop = true;
+      rte_eal_mp_wait_lcore();
+      drain();
+      return absl::InternalError(absl::StrFormat("cannot launch a lane on lcore %u", lcores[w]));
+    }
+
+  auto snapshot = [&](size_t w) {
+    const LaneCounters& c = lanes[w].counters;
+    const uint64_t delivered = c.delivered.load(std::memory_order_acquire);
+    return Snapshot{c.cycles.load(std::memory_order_relaxed), c.packets.load(std::memory_order_relaxed),
+                    delivered};
+  };
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::minutes(5);
+  // The main lcore sleeps while the lanes work: it shares a CPU with one.
+  while (ready.load() < workers && std::chrono::steady_clock::now() < deadline) usleep(1000);
+  std::vector<double> round_mpps, round_wall;
+  std::vector<Snapshot> first(workers), start(workers), end(workers);
+  for (size_t w = 0; w < workers; ++w) first[w] = snapshot(w);
+  for (unsigned r = 0; r < spec.rounds && std::chrono::steady_clock::now() < deadline; ++r) {
+    for (size_t w = 0; w < workers; ++w) start[w] = snapshot(w);
+    const auto t0 = std::chrono::steady_clock::now();
+    uint64_t delivered = 0;
+    while (delivered < spec.round_packets && std::chrono::steady_clock::now() < deadline) {
+      usleep(1000);
+      delivered = 0;
+      for (size_t w = 0; w < workers; ++w) delivered += snapshot(w).delivered - start[w].delivered;
+    }
+    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    uint64_t cycles = 0, packets = 0;
+    double mpps = 0;
+    for (size_t w = 0; w < workers; ++w) {
+      end[w] = snapshot(w);
+      const uint64_t c = end[w].cycles - start[w].cycles;
+      const uint64_t p = end[w].packets - start[w].packets;
+      cycles += c;
+      packets += p;
+      if (c != 0) mpps += static_cast<double>(p) * static_cast<double>(rte_get_tsc_hz()) / static_cast<double>(c) / 1e6;
+    }
+    result.packets += packets;
+    result.round_cycles_per_packet.push_back(packets ? static_cast<double>(cycles) / static_cast<double>(packets) : 0);
+    round_mpps.push_back(mpps);
+    round_wall.push_back(static_cast<double>(delivered) / seconds / 1e6);
+  }
+  stop = true;
+  rte_eal_mp_wait_lcore();
+  for (size_t w = 0; w < workers; ++w) {
+    const LaneCounters& c = lanes[w].counters;
+    result.polls += c.polls.load();
+    result.preempted_polls += c.preempted.load();
+    const uint64_t cy = end[w].cycles - first[w].cycles;
+    const uint64_t p = end[w].packets - first[w].packets;
+    result.worker_mpps.push_back(cy ? static_cast<double>(p) * static_cast<double>(rte_get_tsc_hz()) /
+                                          static_cast<double>(cy) / 1e6
+                                    : 0);
+  }
+  drain();
+
+  dp::WorkerStats after;
+  for (size_t w = 0; w < workers; ++w) after += dp.worker(w).stats();
+  const uint64_t drops = after.total_drops() - before.total_drops();
+  const uint64_t punted = after.punted - before.punted;
+  if (drops != 0 || punted != 0) {
+    std::string why;
+    for (size_t i = 0; i < dp::kDropReasonCount; ++i)
+      if (after.drops[i] != before.drops[i])
+        why += absl::StrFormat(" drop %s=%u", dp::kDropReasonNames[i], after.drops[i] - before.drops[i]);
+    return absl::InternalError(absl::StrFormat("frames did not all forward (punted %u):%s", punted, why));
+  }
+  if (result.round_cycles_per_packet.size() < spec.rounds)
+    return absl::DeadlineExceededError("the rounds did not finish within five minutes");
+  const uint64_t forwarded =
+      after.decapsulated + after.encapsulated - before.decapsulated - before.encapsulated;
+  result.handed_off_share =
+      forwarded ? static_cast<double>(after.handed_off - before.handed_off) / static_cast<double>(forwarded) : 0;
+  const dp::SessionTotals traffic_after = traffic();
+  const uint64_t packets = traffic_after.up_packets + traffic_after.down_packets - traffic_before.up_packets -
+                           traffic_before.down_packets;
+  const uint64_t bytes =
+      traffic_after.up_bytes + traffic_after.down_bytes - traffic_before.up_bytes - traffic_before.down_bytes;
+  result.mean_inner_bytes = packets ? static_cast<double>(bytes) / static_cast<double>(packets) : 0;
+  result.cycles_per_packet = median(result.round_cycles_per_packet);
+  result.mpps = median(round_mpps);
+  result.wall_mpps = median(round_wall);
+  return result;
+}
+
+}  // namespace lns::bench
