@@ -50,7 +50,6 @@ SessionHandoff::SessionHandoff(const HandoffRings& rings, uint16_t self, uint16_
     }
   }
   staged_.resize(workers_);
-  staged_count_.assign(workers_, 0);
 }
 
 uint16_t SessionHandoff::split(Flow f, rte_mbuf** pkts, uint16_t n, WorkerStats& stats) {
@@ -70,14 +69,15 @@ uint16_t SessionHandoff::split(Flow f, rte_mbuf** pkts, uint16_t n, WorkerStats&
     if (owner == self_) {
       pkts[kept++] = m;
     } else {
-      staged_[owner][staged_count_[owner]++] = m;
+      Staging& st = staged_[owner];
+      st.pkts[st.count++] = m;
     }
   }
   for (uint16_t w = 0; w < workers_; ++w) {
-    const uint16_t count = staged_count_[w];
+    const uint16_t count = staged_[w].count;
     if (count == 0) continue;
-    staged_count_[w] = 0;
-    rte_mbuf** staged = staged_[w].data();
+    staged_[w].count = 0;
+    rte_mbuf** staged = staged_[w].pkts;
     const unsigned sent = rte_ring_sp_enqueue_burst(out_[fi][w], reinterpret_cast<void* const*>(staged), count, nullptr);
     stats.handed_off += sent;
     if (sent < count) [[unlikely]] {
@@ -92,6 +92,16 @@ uint16_t SessionHandoff::receive(Flow f, uint16_t k, rte_mbuf** pkts, uint16_t n
   const unsigned got =
       rte_ring_sc_dequeue_burst(in_[static_cast<size_t>(f)][k], reinterpret_cast<void**>(pkts), n, nullptr);
   stats.handed_in += got;
+  // These mbufs and headers were last touched on the sending worker's core,
+  // so every first access is a cross-core transfer. Ask for all of them at
+  // once (the mbufs, then their headers, which need data_off) so the
+  // transfers of a burst overlap instead of stalling the worker one by one.
+  for (unsigned i = 0; i < got; ++i) rte_prefetch0(pkts[i]);
+  for (unsigned i = 0; i < got; ++i) {
+    const auto* h = rte_pktmbuf_mtod(pkts[i], const uint8_t*);
+    rte_prefetch0(h);
+    rte_prefetch0(h + RTE_CACHE_LINE_SIZE);
+  }
   return static_cast<uint16_t>(got);
 }
 

@@ -47,7 +47,7 @@ class HandoffRings {
   std::vector<rte_ring*> rings_;  // [flow][from][to], nullptr where from == to
 };
 
-class SessionHandoff {
+class alignas(64) SessionHandoff {
  public:
   static constexpr uint16_t kMaxBurst = 32;  // = kBurst of worker.h
 
@@ -71,9 +71,13 @@ class SessionHandoff {
   uint16_t vlan_[2];
   std::vector<rte_ring*> out_[2];  // [flow][to]
   std::vector<rte_ring*> in_[2];   // [flow][k]
-  // Staging per destination worker for one burst.
-  std::vector<std::array<rte_mbuf*, kMaxBurst>> staged_;
-  std::vector<uint16_t> staged_count_;
+  // Packets of one burst bound for one worker. Written per packet, so each
+  // is cache-line aligned: two workers' staging must never share a line.
+  struct alignas(64) Staging {
+    uint16_t count = 0;
+    rte_mbuf* pkts[kMaxBurst];
+  };
+  std::vector<Staging> staged_;  // [to]
 };
 
 }  // namespace lns::dp
