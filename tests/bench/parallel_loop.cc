@@ -22,7 +22,7 @@ namespace {
 // One direction of one lane: frames go into `in` (an RX queue of the lane's
 // worker) and come back from `out` (the same worker's TX queue on the other
 // port).
-struct LaneFeed {
+struct alignas(64) LaneFeed {  // written per packet by its lane only
   rte_ring* in = nullptr;
   rte_ring* out = nullptr;
   const std::vector<FrameWriter>* writers = nullptr;
@@ -38,6 +38,7 @@ struct alignas(64) LaneCounters {
   std::atomic<uint64_t> delivered{0};  // all delivered, for the wall-clock rate
   std::atomic<uint64_t> polls{0};
   std::atomic<uint64_t> preempted{0};
+  std::atomic<uint64_t> idle{0};       // polls that found nothing to do
 };
 
 struct Lane {
@@ -45,9 +46,8 @@ struct Lane {
   std::vector<LaneFeed> feeds;
   const std::vector<uint32_t>* order = nullptr;
   const std::vector<BenchSession>* sessions = nullptr;
-  uint64_t warmup_packets = 0;
+  const std::atomic<bool>* measuring = nullptr;  // warm-up over
   const std::atomic<bool>* stop = nullptr;
-  std::atomic<unsigned>* ready = nullptr;
   LaneCounters counters;
 };
 
@@ -70,10 +70,11 @@ void next_frame(Lane& l, LaneFeed& f, rte_mbuf* m) {
 }
 
 // One timed poll and the untimed refill; returns the poll's cycles and sets
-// *back to the frames the worker transmitted in it.
-uint64_t step(Lane& l, uint64_t* back) {
+// *back to the frames the worker transmitted in it and *idle when the poll
+// found nothing to do (its queues and the rings toward it were empty).
+uint64_t step(Lane& l, uint64_t* back, bool* idle) {
   const uint64_t t0 = rte_rdtsc();
-  l.worker->poll_once();
+  *idle = l.worker->poll_once() == 0;
   const uint64_t cycles = rte_rdtsc() - t0;
   *back = 0;
   for (LaneFeed& f : l.feeds) {
@@ -87,25 +88,37 @@ uint64_t step(Lane& l, uint64_t* back) {
   return cycles;
 }
 
+// Lanes keep polling until all stop: a worker that stopped early would
+// leave its peers' handoff rings to fill. The main lcore ends the warm-up
+// when enough has been delivered in all (with session distribution and few
+// sessions, one worker may own all of them and its peers deliver nothing).
 int lane_main(void* arg) {
   Lane& l = *static_cast<Lane*>(arg);
+  LaneCounters& out = l.counters;
   std::vector<double> warm;
-  uint64_t done = 0, back;
-  while (done < l.warmup_packets && !l.stop->load(std::memory_order_relaxed)) {
-    const uint64_t c = step(l, &back);
-    done += back;
-    if (back != 0) warm.push_back(static_cast<double>(c));
+  uint64_t delivered = 0, back;
+  bool idle;
+  while (!l.measuring->load(std::memory_order_acquire) && !l.stop->load(std::memory_order_relaxed)) {
+    const uint64_t c = step(l, &back, &idle);
+    delivered += back;
+    out.delivered.store(delivered, std::memory_order_release);
+    if (back != 0 && warm.size() < (1u << 20)) warm.push_back(static_cast<double>(c));
   }
   // As in TrafficLoop: a poll ten times the typical one (and over 20 us)
   // was interrupted by the scheduler.
   const uint64_t preempted =
       std::max<uint64_t>(static_cast<uint64_t>(10 * median(warm)), rte_get_tsc_hz() / 50000);
-  l.ready->fetch_add(1);
-  uint64_t cycles = 0, packets = 0, delivered = 0, polls = 0, skipped = 0;
-  // Lanes keep polling until all stop: a worker that stopped early would
-  // leave its peers' handoff rings to fill.
+  uint64_t cycles = 0, packets = 0, polls = 0, skipped = 0, idle_polls = 0;
   while (!l.stop->load(std::memory_order_relaxed)) {
-    const uint64_t c = step(l, &back);
+    const uint64_t c = step(l, &back, &idle);
+    // An idle poll costs no packet anything: it is a worker waiting for
+    // work (the same rule as the workers' own busy_cycles). With session
+    // distribution on shared CPUs it happens whenever a peer is descheduled
+    // and the frames wait on the ring toward it.
+    if (idle) {
+      out.idle.store(++idle_polls, std::memory_order_relaxed);
+      continue;
+    }
     ++polls;
     if (c > preempted) {
       ++skipped;
@@ -114,12 +127,11 @@ int lane_main(void* arg) {
       packets += back;
     }
     delivered += back;
-    LaneCounters& out = l.counters;
     out.cycles.store(cycles, std::memory_order_relaxed);
     out.packets.store(packets, std::memory_order_relaxed);
-    out.delivered.store(delivered, std::memory_order_release);
     out.polls.store(polls, std::memory_order_relaxed);
     out.preempted.store(skipped, std::memory_order_relaxed);
+    out.delivered.store(delivered, std::memory_order_release);
   }
   return 0;
 }
@@ -154,7 +166,7 @@ absl::StatusOr<ParallelResult> ParallelLoop::run(const TrafficSpec& spec, const 
   }
 
   std::atomic<bool> stop{false};
-  std::atomic<unsigned> ready{0};
+  std::atomic<bool> measuring{false};
   std::vector<Lane> lanes(workers);
   const uint64_t feeds_total = workers * directions.size();
   const uint32_t share = static_cast<uint32_t>(spec.inflight / feeds_total);
@@ -180,9 +192,8 @@ absl::StatusOr<ParallelResult> ParallelLoop::run(const TrafficSpec& spec, const 
     l.worker = &dp.worker(w);
     l.order = &order_;
     l.sessions = &sessions_;
-    l.warmup_packets = spec.warmup_packets / workers;
+    l.measuring = &measuring;
     l.stop = &stop;
-    l.ready = &ready;
     for (size_t d = 0; d < directions.size(); ++d) {
       const bool up = directions[d];
       LaneFeed f;
@@ -248,7 +259,14 @@ absl::StatusOr<ParallelResult> ParallelLoop::run(const TrafficSpec& spec, const 
   };
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::minutes(5);
   // The main lcore sleeps while the lanes work: it shares a CPU with one.
-  while (ready.load() < workers && std::chrono::steady_clock::now() < deadline) usleep(1000);
+  auto delivered_total = [&] {
+    uint64_t d = 0;
+    for (size_t w = 0; w < workers; ++w) d += snapshot(w).delivered;
+    return d;
+  };
+  while (delivered_total() < spec.warmup_packets && std::chrono::steady_clock::now() < deadline) usleep(1000);
+  measuring = true;
+  usleep(10000);  // every lane has seen it
   std::vector<double> round_mpps, round_wall;
   std::vector<Snapshot> first(workers), start(workers), end(workers);
   for (size_t w = 0; w < workers; ++w) first[w] = snapshot(w);
@@ -283,6 +301,7 @@ absl::StatusOr<ParallelResult> ParallelLoop::run(const TrafficSpec& spec, const 
     const LaneCounters& c = lanes[w].counters;
     result.polls += c.polls.load();
     result.preempted_polls += c.preempted.load();
+    result.idle_polls += c.idle.load();
     const uint64_t cy = end[w].cycles - first[w].cycles;
     const uint64_t p = end[w].packets - first[w].packets;
     result.worker_mpps.push_back(cy ? static_cast<double>(p) * static_cast<double>(rte_get_tsc_hz()) /

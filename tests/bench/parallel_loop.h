@@ -36,7 +36,8 @@ struct ParallelResult {
   std::vector<double> round_cycles_per_packet;
   std::vector<double> worker_mpps;  // each worker's own rate over all rounds
   uint64_t preempted_polls = 0;
-  uint64_t polls = 0;
+  uint64_t polls = 0;       // that moved packets
+  uint64_t idle_polls = 0;  // found nothing to do, left out of the cycles
   uint32_t distinct_sessions_in_flight = 0;
   double handed_off_share = 0;  // packets handed to another worker / delivered
   double mean_inner_bytes = 0;
