@@ -113,7 +113,7 @@ TEST(LoadConfig, OmittedSettingsKeepTheModelDefaults) {
   EXPECT_EQ(loaded->eal.args, defaults.eal.args);
   EXPECT_EQ(loaded->eal.main_lcore, defaults.eal.main_lcore);
   EXPECT_EQ(loaded->dataplane.worker_lcores, defaults.dataplane.worker_lcores);
-  EXPECT_EQ(loaded->dataplane.distribution, Distribution::kSession);
+  EXPECT_EQ(loaded->dataplane.distribution, Distribution::kRss);
   EXPECT_EQ(loaded->dataplane.handoff_ring_size, defaults.dataplane.handoff_ring_size);
   EXPECT_EQ(loaded->dataplane.mbufs, defaults.dataplane.mbufs);
   EXPECT_EQ(loaded->dataplane.punt.ring_size, defaults.dataplane.punt.ring_size);
