@@ -29,12 +29,10 @@ absl::StatusOr<PortInfo> start_port(const PortSetup& s) {
         dev.max_tx_queues, s.queues));
 
   rte_eth_conf conf{};
-  // RSS_L2TPV2 (offered e.g. by ice) hashes L2TPv2 data on the session ID,
-  // which spreads one tunnel over the queues in hardware.
   if (s.queues > 1 && dev.flow_type_rss_offloads != 0) {
     conf.rxmode.mq_mode = RTE_ETH_MQ_RX_RSS;
     conf.rx_adv_conf.rss_conf.rss_hf =
-        (RTE_ETH_RSS_IP | RTE_ETH_RSS_UDP | RTE_ETH_RSS_TCP | RTE_ETH_RSS_L2TPV2) & dev.flow_type_rss_offloads;
+        (RTE_ETH_RSS_IP | RTE_ETH_RSS_UDP | RTE_ETH_RSS_TCP) & dev.flow_type_rss_offloads;
     info.rss = conf.rx_adv_conf.rss_conf.rss_hf != 0;
   }
   // Reassembled datagrams and downstream fragments are mbuf chains.

@@ -10,11 +10,13 @@
 // traffic goes to the control plane either way. Nothing here trusts the frame
 // beyond the bounds it checks; the owning worker validates everything again.
 //
-// A NIC can do this instead of software: DPDK 22.11 has RTE_ETH_RSS_L2TPV2
-// (Intel E810 hashes L2TPv2 data on the session ID; port.cc asks for it
-// where offered), and rte_flow's RAW or FLEX items can extract the session
-// ID as a hash field on NICs with flexible parsers (mlx5). Either makes
-// "rss" distribution spread one tunnel without the handoff.
+// A NIC can do this instead of software, and then "rss" distribution spreads
+// one tunnel with no handoff: an rte_flow RSS rule on the pattern
+// eth / ipv4 / udp / l2tpv2 with types RTE_ETH_RSS_L2TPV2 hashes the L2TPv2
+// session ID (iavf on Intel E810 since DPDK 22.03), and NICs with flexible
+// parsers (mlx5 FLEX item, or a RAW item) can make the 16-bit session ID
+// (UDP payload offset 4, or 6 with the L bit) a hash field. Neither can be
+// tested on vdevs, so neither is set up here.
 #pragma once
 
 #include <cstdint>
