@@ -50,6 +50,7 @@ struct Options {
   std::vector<unsigned> workers{1};
   bool parallel = false;
   config::Distribution distribution = config::Distribution::kRss;
+  bool one_queue = false;  // --arrival=one-queue
 };
 
 uint32_t pow2_above(uint32_t n) {
@@ -86,7 +87,7 @@ absl::StatusOr<Options> parse_options(int argc, char** argv) {
   auto args = BenchArgs::parse(argc, argv,
                                {"sessions", "cases", "sizes", "inflight", "warmup", "round-packets", "rounds",
                                 "ids", "seed", "memory-mb", "baseline-64", "baseline-imix", "smoke", "pretouch", "workers",
-                                "distribution"});
+                                "distribution", "arrival"});
   if (!args.ok()) return args.status();
   Options o;
   const bool smoke = args->has("smoke");
@@ -146,6 +147,10 @@ absl::StatusOr<Options> parse_options(int argc, char** argv) {
   if (distribution != "rss" && distribution != "session")
     return absl::InvalidArgumentError("--distribution is rss or session");
   o.distribution = distribution == "rss" ? config::Distribution::kRss : config::Distribution::kSession;
+  const std::string arrival = args->str("arrival", "spread");
+  if (arrival != "spread" && arrival != "one-queue")
+    return absl::InvalidArgumentError("--arrival is spread or one-queue");
+  o.one_queue = arrival == "one-queue";
   if (o.parallel && args->has("pretouch"))
     return absl::InvalidArgumentError("--pretouch analyses one worker; it does not combine with --workers");
   if (args->has("pretouch")) {
@@ -173,6 +178,7 @@ TrafficSpec spec_for_case(const Options& o, const std::string& c, const std::str
   spec.round_packets = o.round_packets;
   spec.rounds = o.rounds;
   spec.pretouch = touch_mask(pretouch);
+  spec.one_queue = o.one_queue;
   return spec;
 }
 
@@ -231,12 +237,12 @@ int run_parallel_case(const Options& o, ParallelLoop& loop, uint32_t n_sessions,
       "BENCH case=%s sessions=%u size=%s workers=%u distribution=%s mpps=%.2f cycles_per_packet=%.1f "
       "baseline_cycles_per_packet=%s ratio=%s inflight=%u distinct_in_flight=%u rounds_min=%.1f rounds_max=%.1f "
       "preempted_polls=%llu/%llu mean_inner_bytes=%.1f wall_mpps=%.2f worker_mpps=%s handed_off=%.2f "
-      "idle_polls=%llu\n",
+      "idle_polls=%llu arrival=%s\n",
       c.c_str(), n_sessions, mix.name.c_str(), workers, distribution_name(o.distribution), r->mpps,
       r->cycles_per_packet, fmt_or_na(baseline).c_str(), fmt_or_na(ratio).c_str(), o.inflight,
       r->distinct_sessions_in_flight, *lo, *hi, static_cast<unsigned long long>(r->preempted_polls),
       static_cast<unsigned long long>(r->polls), r->mean_inner_bytes, r->wall_mpps, per_worker.c_str(),
-      r->handed_off_share, static_cast<unsigned long long>(r->idle_polls));
+      r->handed_off_share, static_cast<unsigned long long>(r->idle_polls), o.one_queue ? "one-queue" : "spread");
   std::fflush(stdout);
   std::fprintf(stderr, "#   %s/%s workers=%u took %.1f s\n", c.c_str(), mix.name.c_str(), workers,
                std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
@@ -310,9 +316,11 @@ int main(int argc, char** argv) {
                  "  [--sizes=64,imix] [--inflight=65536] [--rounds=5] [--round-packets=1000000] [--warmup=N]\n"
                  "  [--ids=scattered|dense] [--seed=1] [--memory-mb=M] [--baseline-64=CPP] [--baseline-imix=CPP]\n"
                  "  [--smoke] [--pretouch[=all,packet,index,entry,counters]] [--workers=1,2]\n"
-                 "  [--distribution=rss|session]\n"
+                 "  [--distribution=rss|session] [--arrival=spread|one-queue]\n"
                  "--workers: run each count of workers, each on its own lcore (distinct CPUs while there\n"
                  "  are enough), and add wall_mpps, worker_mpps and handed_off to the BENCH line\n"
+                 "--arrival=one-queue: every frame arrives on worker 0's queues (one tunnel, RSS on the\n"
+                 "  outer flow); spread (default): each worker's own queues get frames of any session\n"
                  "--pretouch (analysis): after each case, run it again per variant with the harness reading\n"
                  "  that part of what each poll will read (all by default) before timing the poll\n",
                  std::string(opts.status().message()).c_str());
