@@ -237,12 +237,13 @@ int run_parallel_case(const Options& o, ParallelLoop& loop, uint32_t n_sessions,
       "BENCH case=%s sessions=%u size=%s workers=%u distribution=%s mpps=%.2f cycles_per_packet=%.1f "
       "baseline_cycles_per_packet=%s ratio=%s inflight=%u distinct_in_flight=%u rounds_min=%.1f rounds_max=%.1f "
       "preempted_polls=%llu/%llu mean_inner_bytes=%.1f wall_mpps=%.2f worker_mpps=%s handed_off=%.2f "
-      "idle_polls=%llu arrival=%s\n",
+      "idle_polls=%llu arrival=%s bottleneck_mpps=%.2f\n",
       c.c_str(), n_sessions, mix.name.c_str(), workers, distribution_name(o.distribution), r->mpps,
       r->cycles_per_packet, fmt_or_na(baseline).c_str(), fmt_or_na(ratio).c_str(), o.inflight,
       r->distinct_sessions_in_flight, *lo, *hi, static_cast<unsigned long long>(r->preempted_polls),
       static_cast<unsigned long long>(r->polls), r->mean_inner_bytes, r->wall_mpps, per_worker.c_str(),
-      r->handed_off_share, static_cast<unsigned long long>(r->idle_polls), o.one_queue ? "one-queue" : "spread");
+      r->handed_off_share, static_cast<unsigned long long>(r->idle_polls), o.one_queue ? "one-queue" : "spread",
+      r->bottleneck_mpps);
   std::fflush(stdout);
   std::fprintf(stderr, "#   %s/%s workers=%u took %.1f s\n", c.c_str(), mix.name.c_str(), workers,
                std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());

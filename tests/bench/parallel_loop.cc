@@ -275,7 +275,7 @@ absl::StatusOr<ParallelResult> ParallelLoop::run(const TrafficSpec& spec, const 
   while (delivered_total() < spec.warmup_packets && std::chrono::steady_clock::now() < deadline) usleep(1000);
   measuring = true;
   usleep(10000);  // every lane has seen it
-  std::vector<double> round_mpps, round_wall;
+  std::vector<double> round_mpps, round_wall, round_bottleneck;
   std::vector<Snapshot> first(workers), start(workers), end(workers);
   for (size_t w = 0; w < workers; ++w) first[w] = snapshot(w);
   for (unsigned r = 0; r < spec.rounds && std::chrono::steady_clock::now() < deadline; ++r) {
@@ -289,20 +289,21 @@ absl::StatusOr<ParallelResult> ParallelLoop::run(const TrafficSpec& spec, const 
     }
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     uint64_t cycles = 0, packets = 0, busiest = 0;
+    double mpps = 0;
+    const double hz = static_cast<double>(rte_get_tsc_hz());
     for (size_t w = 0; w < workers; ++w) {
       end[w] = snapshot(w);
       const uint64_t c = end[w].cycles - start[w].cycles;
+      const uint64_t p = end[w].packets - start[w].packets;
       cycles += c;
-      packets += end[w].packets - start[w].packets;
+      packets += p;
       busiest = std::max(busiest, c);
+      if (c != 0) mpps += static_cast<double>(p) * hz / static_cast<double>(c) / 1e6;
     }
-    // What the workers could forward if the busiest one never waited: the
-    // packets of the round over its busy cycles. Balanced, this is the sum
-    // of the workers' own rates; with every packet arriving on worker 0's
-    // queue it is bounded by worker 0.
-    const double mpps = busiest ? static_cast<double>(packets) * static_cast<double>(rte_get_tsc_hz()) /
-                                      static_cast<double>(busiest) / 1e6
-                                : 0;
+    // With session distribution the split of the work between workers is
+    // fixed by the hash (and by the arrival queue), so the busiest worker
+    // bounds them all: the round's packets over its busy cycles.
+    round_bottleneck.push_back(busiest ? static_cast<double>(packets) * hz / static_cast<double>(busiest) / 1e6 : 0);
     result.packets += packets;
     result.round_cycles_per_packet.push_back(packets ? static_cast<double>(cycles) / static_cast<double>(packets) : 0);
     round_mpps.push_back(mpps);
@@ -349,6 +350,7 @@ absl::StatusOr<ParallelResult> ParallelLoop::run(const TrafficSpec& spec, const 
   result.cycles_per_packet = median(result.round_cycles_per_packet);
   result.mpps = median(round_mpps);
   result.wall_mpps = median(round_wall);
+  result.bottleneck_mpps = median(round_bottleneck);
   return result;
 }
 

@@ -31,7 +31,8 @@ namespace lns::bench {
 struct ParallelResult {
   uint64_t packets = 0;          // delivered in the measured rounds
   double cycles_per_packet = 0;  // median round, all workers' timed cycles / packets
-  double mpps = 0;               // median round, packets / busiest worker's busy cycles
+  double mpps = 0;               // median round, sum over workers of their own rate
+  double bottleneck_mpps = 0;    // median round, packets / the busiest worker's busy cycles
   double wall_mpps = 0;          // median round, delivered / wall-clock time
   std::vector<double> round_cycles_per_packet;
   std::vector<double> worker_mpps;  // each worker's own rate over all rounds
