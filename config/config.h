@@ -64,11 +64,13 @@ struct ReassemblyConfig {
 //            session ID (downstream by subscriber address) and hands packets
 //            another worker owns to it over an SPSC ring, so even a single
 //            tunnel spreads over every worker and each session stays on one.
-// RSS is the default: a handed-over packet's mbuf and headers cross cores,
-// which measured 400-450 cycles per handed-over packet on the development
-// VM (tests/bench, --workers=2), more than a whole decapsulation. Session
-// distribution pays off only when one tunnel would saturate a worker and
-// the workers share a cache close enough to make the crossing cheap.
+// RSS is the default: a handed-over packet's mbuf and headers cross cores.
+// On the development VM (two vCPUs that pass a cache line in ~290 cycles
+// each way) that added 175-320 cycles to the average packet with half of
+// them handed over (tests/bench, --workers=2), more than a whole
+// decapsulation, so even one tunnel on one queue went faster on one worker.
+// Session distribution pays only where crossing cores is cheap next to the
+// per-packet work.
 enum class Distribution : uint8_t { kRss, kSession };
 
 struct DataplaneConfig {
