@@ -75,9 +75,11 @@ class Reader : private SettingReader {
   }
 
   void read_dataplane(const Group& dataplane, DataplaneConfig& out) {
-    reject_unknown(dataplane, {"workers", "mbufs", "mbuf_cache", "tcp_mss_clamp", "max_sessions",
-                               "session_mtu", "punt", "reassembly"});
+    reject_unknown(dataplane, {"workers", "distribution", "handoff_ring_size", "mbufs", "mbuf_cache",
+                               "tcp_mss_clamp", "max_sessions", "session_mtu", "punt", "reassembly"});
     read_workers(dataplane, out.worker_lcores);
+    read_distribution(dataplane, out.distribution);
+    read_integer(dataplane, "handoff_ring_size", limits::kHandoffRingSize, out.handoff_ring_size);
     read_integer(dataplane, "mbufs", limits::kMbufs, out.mbufs);
     read_integer(dataplane, "mbuf_cache", limits::kMbufCache, out.mbuf_cache);
     read_integer(dataplane, "tcp_mss_clamp", limits::kTcpMssClamp, out.tcp_mss_clamp);
@@ -95,6 +97,21 @@ class Reader : private SettingReader {
     read_integer(reassembly, "max_flows", limits::kReassemblyMaxFlows, out.reassembly.max_flows);
     read_integer(reassembly, "timeout_ms", limits::kReassemblyTimeoutMs,
                  out.reassembly.timeout_ms);
+  }
+
+  void read_distribution(const Group& dataplane, Distribution& out) {
+    constexpr absl::string_view kExpect = "\"rss\" or \"session\"";
+    std::optional<Node> node = member(dataplane, "distribution");
+    if (!node) return;
+    std::optional<std::string> text = string_value(*node, kExpect);
+    if (!text) return;
+    if (*text == "rss") {
+      out = Distribution::kRss;
+    } else if (*text == "session") {
+      out = Distribution::kSession;
+    } else {
+      expected(*node, kExpect, *text, "unknown distribution");
+    }
   }
 
   void read_workers(const Group& dataplane, std::vector<unsigned>& out) {

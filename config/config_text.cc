@@ -280,6 +280,9 @@ std::string format_config(const Config& config, SecretDisplay secrets) {
   }
   absl::StrAppend(&workers, dp.worker_lcores.empty() ? "];" : " ];");
   w.line(workers);
+  w.line(absl::StrCat("distribution = \"",
+                      dp.distribution == Distribution::kRss ? "rss" : "session", "\";"));
+  w.integer("handoff_ring_size", dp.handoff_ring_size);
   w.integer("mbufs", dp.mbufs);
   w.integer("mbuf_cache", dp.mbuf_cache);
   w.integer("tcp_mss_clamp", dp.tcp_mss_clamp);

@@ -107,12 +107,18 @@ class Validator {
     uint64_t tx = lcores * (config_.access.tx_descriptors + config_.core.tx_descriptors);
     uint64_t caches = lcores * dataplane.mbuf_cache;
     uint64_t punt = workers * dataplane.punt.ring_size;
-    uint64_t needed = rx + tx + caches + punt;
+    // Session distribution: a ring per ordered worker pair and direction.
+    uint64_t handoff = dataplane.distribution == Distribution::kSession
+                           ? 2 * workers * (workers - 1) * dataplane.handoff_ring_size
+                           : 0;
+    uint64_t needed = rx + tx + caches + punt + handoff;
     if (dataplane.mbufs < needed) {
       error("dataplane.mbufs",
             absl::StrCat("expected at least ", needed, " (RX rings ", rx, " + TX rings ", tx,
-                         " + lcore caches ", caches, " + punt rings ", punt, " for ", workers,
-                         workers == 1 ? " worker" : " workers", "), got ", dataplane.mbufs));
+                         " + lcore caches ", caches, " + punt rings ", punt,
+                         handoff != 0 ? absl::StrCat(" + handoff rings ", handoff) : "", " for ",
+                         workers, workers == 1 ? " worker" : " workers", "), got ",
+                         dataplane.mbufs));
     }
   }
 

@@ -104,6 +104,15 @@ absl::StatusOr<std::unique_ptr<Dataplane>> Dataplane::create(const config::Confi
   d->capture_.pool = d->pool_;
   if (d->capture_.ring == nullptr) return absl::ResourceExhaustedError("cannot create the capture ring");
 
+  if (dpc.distribution == config::Distribution::kSession && nworkers > 1) {
+    if (!d->handoff_rings_.create("lns_ho", nworkers, dpc.handoff_ring_size, socket))
+      return absl::ResourceExhaustedError(
+          absl::StrFormat("cannot create the handoff rings between %u workers: %s", nworkers, rte_strerror(rte_errno)));
+    for (uint16_t i = 0; i < nworkers; ++i)
+      d->handoffs_.push_back(std::make_unique<SessionHandoff>(d->handoff_rings_, i, cfg.access.vlan.value_or(kNoVlan),
+                                                              cfg.core.vlan.value_or(kNoVlan)));
+  }
+
   for (uint16_t i = 0; i < nworkers; ++i) {
     const std::string rname = absl::StrCat("lns_punt_", i);
     rte_ring* ring = rte_ring_create(rname.c_str(), dpc.punt.ring_size, socket, RING_F_SP_ENQ | RING_F_SC_DEQ);
@@ -140,6 +149,7 @@ absl::StatusOr<std::unique_ptr<Dataplane>> Dataplane::create(const config::Confi
     wc.indirect_pool = d->indirect_pool_;
     wc.session_counters = counters;
     wc.capture = &d->capture_;
+    if (!d->handoffs_.empty()) wc.handoff = d->handoffs_[i].get();
     auto w = std::make_unique<Worker>();
     if (auto st = w->init(wc); !st.ok()) return st;
     d->workers_.push_back(std::move(w));
@@ -150,7 +160,9 @@ absl::StatusOr<std::unique_ptr<Dataplane>> Dataplane::create(const config::Confi
 Dataplane::~Dataplane() {
   stop_workers();
   workers_.clear();
-  // Packets still queued toward the control plane or the ports.
+  // Packets still queued between workers, toward the control plane or the ports.
+  handoffs_.clear();
+  handoff_rings_.destroy();
   rte_mbuf* m;
   for (rte_ring* r : punt_rings_) {
     while (rte_ring_dequeue(r, reinterpret_cast<void**>(&m)) == 0) rte_pktmbuf_free(m);

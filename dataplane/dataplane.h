@@ -11,6 +11,7 @@
 #include "absl/status/statusor.h"
 #include "config/config.h"
 #include "dataplane/port.h"
+#include "dataplane/session_handoff.h"
 #include "dataplane/session_table.h"
 #include "dataplane/worker.h"
 
@@ -43,6 +44,7 @@ class Dataplane {
   SessionTable& sessions() { return *sessions_; }
   size_t worker_count() const { return workers_.size(); }
   Worker& worker(size_t i) { return *workers_[i]; }
+  const std::vector<unsigned>& worker_lcores() const { return cfg_.dataplane.worker_lcores; }
   const PortInfo& port(Side s) const { return s == Side::kAccess ? access_ : core_; }
   rte_mempool* pool() const { return pool_; }
   SessionTotals session_totals(uint32_t slot) const;
@@ -76,6 +78,8 @@ class Dataplane {
   rte_ring* inject_access_ = nullptr;
   rte_ring* inject_core_ = nullptr;
   std::vector<SessionCounters*> counters_;
+  HandoffRings handoff_rings_;  // session distribution with several workers
+  std::vector<std::unique_ptr<SessionHandoff>> handoffs_;
   std::vector<std::unique_ptr<Worker>> workers_;
   size_t next_punt_ring_ = 0;
   CaptureControl capture_;

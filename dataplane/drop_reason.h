@@ -33,7 +33,8 @@ namespace lns::dp {
   X(punt_policed, "punt rate limit exceeded")                                    \
   X(punt_ring_full, "control-plane ring full")                                   \
   X(tx_full, "transmit queue full")                                              \
-  X(no_mbuf, "mbuf allocation failed")
+  X(no_mbuf, "mbuf allocation failed")                                           \
+  X(handoff_ring_full, "ring to the worker owning the session full")
 
 enum class DropReason : uint8_t {
 #define LNS_DROP_ENUM(name, text) name,

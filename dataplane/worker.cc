@@ -18,11 +18,14 @@
 #include "common/ip_forward.h"
 #include "common/l2tp_header.h"
 #include "common/ppp_header.h"
+#include "dataplane/session_owner.h"
 
 namespace lns::dp {
 namespace {
 
 constexpr uint32_t kMaxFragments = 16;
+static_assert(SessionHandoff::kMaxBurst == kBurst);
+static_assert(kUntagged == kNoVlan);
 
 // Ethernet header of a received frame: length of the L2 header and the
 // ethertype behind an optional 802.1Q tag. Returns false when the frame is
@@ -436,6 +439,24 @@ void Worker::drain_inject(rte_ring* ring, TxBuffer& tx) {
   stats_.injected += n;
 }
 
+uint32_t Worker::receive_handoffs(Flow f) {
+  rte_mbuf* pkts[kBurst];
+  uint32_t total = 0;
+  for (uint16_t k = 0; k < cfg_.handoff->sources(); ++k) {
+    const uint16_t n = cfg_.handoff->receive(f, k, pkts, kBurst, stats_);
+    if (n == 0) continue;
+    total += n;
+    if (f == Flow::kUpstream) {
+      prefetch_upstream(pkts, n);
+      for (uint16_t i = 0; i < n; ++i) upstream(pkts[i], false);
+    } else {
+      prefetch_downstream(pkts, n);
+      for (uint16_t i = 0; i < n; ++i) downstream(pkts[i]);
+    }
+  }
+  return total;
+}
+
 uint32_t Worker::poll_once() {
   const uint64_t start = rte_rdtsc();
   now_tsc_ = start;
@@ -450,20 +471,24 @@ uint32_t Worker::poll_once() {
   if (cfg_.capture != nullptr && n != 0 &&
       cfg_.capture->port.load(std::memory_order_relaxed) == cfg_.access_port) [[unlikely]]
     capture_burst(*cfg_.capture, pkts, n);
+  if (n != 0 && cfg_.handoff != nullptr) n = cfg_.handoff->split(Flow::kUpstream, pkts, n, stats_);
   if (n != 0) {
     prefetch_upstream(pkts, n);
     for (uint16_t i = 0; i < n; ++i) upstream(pkts[i], false);
   }
+  if (cfg_.handoff != nullptr) total += receive_handoffs(Flow::kUpstream);
   n = rte_eth_rx_burst(cfg_.core_port, cfg_.queue, pkts, kBurst);
   stats_.rx_core += n;
   total += n;
   if (cfg_.capture != nullptr && n != 0 &&
       cfg_.capture->port.load(std::memory_order_relaxed) == cfg_.core_port) [[unlikely]]
     capture_burst(*cfg_.capture, pkts, n);
+  if (n != 0 && cfg_.handoff != nullptr) n = cfg_.handoff->split(Flow::kDownstream, pkts, n, stats_);
   if (n != 0) {
     prefetch_downstream(pkts, n);
     for (uint16_t i = 0; i < n; ++i) downstream(pkts[i]);
   }
+  if (cfg_.handoff != nullptr) total += receive_handoffs(Flow::kDownstream);
   drain_inject(cfg_.inject_access, to_access_);
   drain_inject(cfg_.inject_core, to_core_);
   flush(to_core_);

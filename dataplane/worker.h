@@ -9,6 +9,7 @@
 
 #include "absl/status/status.h"
 #include "dataplane/capture.h"
+#include "dataplane/session_handoff.h"
 #include "dataplane/session_table.h"
 #include "dataplane/worker_stats.h"
 
@@ -48,6 +49,9 @@ struct WorkerConfig {
   rte_mempool* direct_pool = nullptr;
   SessionCounters* session_counters = nullptr;  // capacity + 1 entries
   CaptureControl* capture = nullptr;
+  // Session distribution (several workers): hands packets other workers own
+  // to them and takes theirs; nullptr with RSS distribution.
+  SessionHandoff* handoff = nullptr;
 };
 
 class Worker {
@@ -58,7 +62,8 @@ class Worker {
   Worker& operator=(const Worker&) = delete;
 
   absl::Status init(const WorkerConfig& cfg);
-  // One iteration of the loop; returns the number of packets received.
+  // One iteration of the loop; returns the number of packets received from
+  // the ports plus those other workers handed over.
   uint32_t poll_once();
   // Runs until *stop becomes true (lcore entry point).
   void run(const volatile bool* stop);
@@ -89,6 +94,8 @@ class Worker {
   void flush(TxBuffer& tx);
   void refill_punt_tokens(uint64_t now);
   void drain_inject(rte_ring* ring, TxBuffer& tx);
+  // Processes what other workers handed to this one; returns the count.
+  uint32_t receive_handoffs(Flow f);
 
   WorkerConfig cfg_;
   WorkerStats stats_;

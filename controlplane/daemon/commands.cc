@@ -127,17 +127,19 @@ absl::Status register_commands(cli::CommandRegistry& r, DaemonContext& ctx) {
   add("show workers", "per worker: Mpps now, packets, busy share, cycles per packet",
       [&ctx](const ParsedArgs&) -> absl::StatusOr<CommandOutput> {
         // rx_mpps and cycles_now cover the last second; the other columns
-        // count since start or `clear counters`.
+        // count since start or `clear counters`. handed_off / handed_in:
+        // packets passed to / taken from the worker owning their session
+        // (session distribution).
         Table t({"worker", "lcore", "rx_mpps", "cycles_now", "rx_access", "rx_core", "decap", "encap", "punted",
-                 "drops", "busy_pct", "cycles_per_packet"});
+                 "drops", "busy_pct", "cycles_per_packet", "handed_off", "handed_in"});
         for (size_t i = 0; i < ctx.dataplane->worker_count(); ++i) {
           const dp::WorkerStats w = worker_view(ctx, i);
           const double busy = w.polls ? 100.0 * double(w.busy_polls) / double(w.polls) : 0.0;
           const double cpp = w.busy_packets ? double(w.busy_cycles) / double(w.busy_packets) : 0.0;
           t.add_row({i, ctx.config->dataplane.worker_lcores[i], Cell::decimal(ctx.worker_rates.rx_mpps(i), 3),
                      Cell::decimal(ctx.worker_rates.interval_cycles_per_packet(i), 1), w.rx_access, w.rx_core,
-                     w.decapsulated,
-                     w.encapsulated, w.punted, w.total_drops(), Cell::decimal(busy, 1), Cell::decimal(cpp, 1)});
+                     w.decapsulated, w.encapsulated, w.punted, w.total_drops(), Cell::decimal(busy, 1),
+                     Cell::decimal(cpp, 1), w.handed_off, w.handed_in});
         }
         return t;
       });

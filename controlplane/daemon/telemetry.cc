@@ -64,6 +64,8 @@ int workers_cb(const char*, const char*, rte_tel_data* d) {
     rte_tel_data_add_dict_u64(c, "encapsulated", w.encapsulated);
     rte_tel_data_add_dict_u64(c, "punted", w.punted);
     rte_tel_data_add_dict_u64(c, "drops", w.total_drops());
+    rte_tel_data_add_dict_u64(c, "handed_off", w.handed_off);
+    rte_tel_data_add_dict_u64(c, "handed_in", w.handed_in);
     rte_tel_data_add_dict_u64(c, "busy_cycles_per_packet", w.busy_packets ? w.busy_cycles / w.busy_packets : 0);
     rte_tel_data_add_dict_container(d, absl::StrCat("worker", i).c_str(), c, 0);
   }

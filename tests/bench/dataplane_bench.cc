@@ -16,6 +16,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_format.h"
 #include "tests/bench/bench_args.h"
+#include "tests/bench/parallel_loop.h"
 #include "tests/bench/session_layout.h"
 #include "tests/bench/traffic_loop.h"
 #include "tests/support/eal_env.h"
@@ -43,6 +44,13 @@ struct Options {
   uint64_t seed = 1;
   unsigned memory_mb = 0;
   std::optional<double> baseline_64, baseline_imix;
+  // --workers given: every count runs on worker lcores through ParallelLoop
+  // (1 included, so the ratio compares like with like); without it, one
+  // worker polled from the main lcore by TrafficLoop as before.
+  std::vector<unsigned> workers{1};
+  bool parallel = false;
+  config::Distribution distribution = config::Distribution::kRss;
+  bool one_queue = false;  // --arrival=one-queue
 };
 
 uint32_t pow2_above(uint32_t n) {
@@ -54,10 +62,15 @@ uint32_t pow2_above(uint32_t n) {
 // What DPDK memory one session count needs: the mbufs in flight, the
 // session entries and counters, the rte_lpm (64 MiB tbl24 plus a tbl8 group
 // per eight sessions), the upstream index and the RCU defer queue.
-unsigned memory_needed_mb(uint32_t sessions, uint32_t inflight) {
+// Each further worker adds its reassembly table (16 MiB), its session
+// counters and, with several workers, RX/TX and handoff rings that can each
+// hold every frame in flight.
+unsigned memory_needed_mb(uint32_t sessions, uint32_t inflight, unsigned workers) {
   const double mbufs = (inflight + 8192.0) * 2.5 / 1024;
   const double per_session = sessions * 420.0 / (1024 * 1024);
-  return static_cast<unsigned>(1.5 * (192 + mbufs + per_session));
+  const double ring_mb = 2.0 * inflight * 8 / (1024 * 1024);
+  const double per_worker = 16 + sessions * 64.0 / (1024 * 1024) + ring_mb * (4 + 2.0 * (workers - 1));
+  return static_cast<unsigned>(1.5 * (192 + mbufs + per_session + (workers - 1) * per_worker));
 }
 
 unsigned touch_mask(const std::string& variant) {
@@ -73,7 +86,8 @@ unsigned touch_mask(const std::string& variant) {
 absl::StatusOr<Options> parse_options(int argc, char** argv) {
   auto args = BenchArgs::parse(argc, argv,
                                {"sessions", "cases", "sizes", "inflight", "warmup", "round-packets", "rounds",
-                                "ids", "seed", "memory-mb", "baseline-64", "baseline-imix", "smoke", "pretouch"});
+                                "ids", "seed", "memory-mb", "baseline-64", "baseline-imix", "smoke", "pretouch", "workers",
+                                "distribution", "arrival"});
   if (!args.ok()) return args.status();
   Options o;
   const bool smoke = args->has("smoke");
@@ -118,6 +132,27 @@ absl::StatusOr<Options> parse_options(int argc, char** argv) {
   const std::string ids = args->str("ids", "scattered");
   if (ids != "scattered" && ids != "dense") return absl::InvalidArgumentError("--ids is scattered or dense");
   o.scattered_ids = ids == "scattered";
+  if (args->has("workers")) {
+    o.parallel = true;
+    o.workers.clear();
+    for (const std::string& w : args->list("workers", "1")) {
+      unsigned n;
+      if (!absl::SimpleAtoi(w, &n) || n == 0 || n > 16)
+        return absl::InvalidArgumentError(absl::StrFormat("bad worker count '%s' (1..16)", w));
+      o.workers.push_back(n);
+    }
+    if (o.workers.empty()) return absl::InvalidArgumentError("--workers needs a list like 1,2");
+  }
+  const std::string distribution = args->str("distribution", "rss");
+  if (distribution != "rss" && distribution != "session")
+    return absl::InvalidArgumentError("--distribution is rss or session");
+  o.distribution = distribution == "rss" ? config::Distribution::kRss : config::Distribution::kSession;
+  const std::string arrival = args->str("arrival", "spread");
+  if (arrival != "spread" && arrival != "one-queue")
+    return absl::InvalidArgumentError("--arrival is spread or one-queue");
+  o.one_queue = arrival == "one-queue";
+  if (o.parallel && args->has("pretouch"))
+    return absl::InvalidArgumentError("--pretouch analyses one worker; it does not combine with --workers");
   if (args->has("pretouch")) {
     const std::string v = args->str("pretouch", "all");
     o.pretouch = args->list("pretouch", "all");
@@ -132,11 +167,9 @@ absl::StatusOr<Options> parse_options(int argc, char** argv) {
 
 std::string fmt_or_na(std::optional<double> v) { return v ? absl::StrFormat("%.2f", *v) : "na"; }
 
-// Runs one case and prints its BENCH line; returns 1 on failure.
-int run_case(const Options& o, TrafficLoop& loop, uint32_t n_sessions, const std::string& c, const std::string& size,
-             const std::string& pretouch) {
-  const SizeMix mix = size == "imix" ? imix() : fixed_size(64);
-  const std::optional<double> baseline = size == "imix" ? o.baseline_imix : o.baseline_64;
+const char* distribution_name(config::Distribution d) { return d == config::Distribution::kRss ? "rss" : "session"; }
+
+TrafficSpec spec_for_case(const Options& o, const std::string& c, const std::string& pretouch) {
   TrafficSpec spec;
   spec.upstream = c != "encap";
   spec.downstream = c != "decap";
@@ -145,6 +178,16 @@ int run_case(const Options& o, TrafficLoop& loop, uint32_t n_sessions, const std
   spec.round_packets = o.round_packets;
   spec.rounds = o.rounds;
   spec.pretouch = touch_mask(pretouch);
+  spec.one_queue = o.one_queue;
+  return spec;
+}
+
+// Runs one case and prints its BENCH line; returns 1 on failure.
+int run_case(const Options& o, TrafficLoop& loop, uint32_t n_sessions, const std::string& c, const std::string& size,
+             const std::string& pretouch) {
+  const SizeMix mix = size == "imix" ? imix() : fixed_size(64);
+  const std::optional<double> baseline = size == "imix" ? o.baseline_imix : o.baseline_64;
+  const TrafficSpec spec = spec_for_case(o, c, pretouch);
   const std::string name = pretouch.empty() ? c : c + "_pretouch_" + pretouch;
   const auto started = std::chrono::steady_clock::now();
   auto r = loop.run(spec, mix);
@@ -157,11 +200,11 @@ int run_case(const Options& o, TrafficLoop& loop, uint32_t n_sessions, const std
   std::optional<double> ratio;
   if (baseline) ratio = r->cycles_per_packet / *baseline;
   std::printf(
-      "BENCH case=%s sessions=%u size=%s workers=1 mpps=%.2f cycles_per_packet=%.1f baseline_cycles_per_packet=%s "
-      "ratio=%s inflight=%u distinct_in_flight=%u rounds_min=%.1f rounds_max=%.1f preempted_polls=%llu/%llu "
-      "mean_inner_bytes=%.1f\n",
-      name.c_str(), n_sessions, mix.name.c_str(), r->mpps, r->cycles_per_packet, fmt_or_na(baseline).c_str(),
-      fmt_or_na(ratio).c_str(), o.inflight, r->distinct_sessions_in_flight, *lo, *hi,
+      "BENCH case=%s sessions=%u size=%s workers=1 distribution=%s mpps=%.2f cycles_per_packet=%.1f "
+      "baseline_cycles_per_packet=%s ratio=%s inflight=%u distinct_in_flight=%u rounds_min=%.1f rounds_max=%.1f "
+      "preempted_polls=%llu/%llu mean_inner_bytes=%.1f\n",
+      name.c_str(), n_sessions, mix.name.c_str(), distribution_name(o.distribution), r->mpps, r->cycles_per_packet,
+      fmt_or_na(baseline).c_str(), fmt_or_na(ratio).c_str(), o.inflight, r->distinct_sessions_in_flight, *lo, *hi,
       static_cast<unsigned long long>(r->preempted_polls), static_cast<unsigned long long>(r->polls),
       r->mean_inner_bytes);
   std::fflush(stdout);
@@ -170,16 +213,57 @@ int run_case(const Options& o, TrafficLoop& loop, uint32_t n_sessions, const std
   return 0;
 }
 
-int run_session_count(const Options& o, uint32_t n_sessions) {
+// The same with every worker on its own lcore. mpps is the sum of each
+// worker's own rate (its packets over its timed polls); wall_mpps is what
+// was delivered per wall-clock second, harness and neighbours included.
+int run_parallel_case(const Options& o, ParallelLoop& loop, uint32_t n_sessions, unsigned workers,
+                      const std::string& c, const std::string& size) {
+  const SizeMix mix = size == "imix" ? imix() : fixed_size(64);
+  const std::optional<double> baseline = size == "imix" ? o.baseline_imix : o.baseline_64;
+  const TrafficSpec spec = spec_for_case(o, c, "");
+  const auto started = std::chrono::steady_clock::now();
+  auto r = loop.run(spec, mix);
+  if (!r.ok()) {
+    std::fprintf(stderr, "case %s sessions=%u size=%s workers=%u: %s\n", c.c_str(), n_sessions, size.c_str(),
+                 workers, std::string(r.status().message()).c_str());
+    return 1;
+  }
+  const auto [lo, hi] = std::minmax_element(r->round_cycles_per_packet.begin(), r->round_cycles_per_packet.end());
+  std::optional<double> ratio;
+  if (baseline) ratio = r->cycles_per_packet / *baseline;
+  std::string per_worker;
+  for (double m : r->worker_mpps) per_worker += absl::StrFormat("%s%.2f", per_worker.empty() ? "" : "/", m);
+  std::printf(
+      "BENCH case=%s sessions=%u size=%s workers=%u distribution=%s mpps=%.2f cycles_per_packet=%.1f "
+      "baseline_cycles_per_packet=%s ratio=%s inflight=%u distinct_in_flight=%u rounds_min=%.1f rounds_max=%.1f "
+      "preempted_polls=%llu/%llu mean_inner_bytes=%.1f wall_mpps=%.2f worker_mpps=%s handed_off=%.2f "
+      "idle_polls=%llu arrival=%s bottleneck_mpps=%.2f\n",
+      c.c_str(), n_sessions, mix.name.c_str(), workers, distribution_name(o.distribution), r->mpps,
+      r->cycles_per_packet, fmt_or_na(baseline).c_str(), fmt_or_na(ratio).c_str(), o.inflight,
+      r->distinct_sessions_in_flight, *lo, *hi, static_cast<unsigned long long>(r->preempted_polls),
+      static_cast<unsigned long long>(r->polls), r->mean_inner_bytes, r->wall_mpps, per_worker.c_str(),
+      r->handed_off_share, static_cast<unsigned long long>(r->idle_polls), o.one_queue ? "one-queue" : "spread",
+      r->bottleneck_mpps);
+  std::fflush(stdout);
+  std::fprintf(stderr, "#   %s/%s workers=%u took %.1f s\n", c.c_str(), mix.name.c_str(), workers,
+               std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
+  return 0;
+}
+
+int run_session_count(const Options& o, uint32_t n_sessions, unsigned workers) {
   using Clock = std::chrono::steady_clock;
   const auto t0 = Clock::now();
-  config::Config cfg = test::test_config(1);
+  config::Config cfg = test::test_config(workers);
   cfg.dataplane.max_sessions = n_sessions;
-  // Room for the frames in flight plus what sits in the worker's buffers.
-  cfg.dataplane.mbufs = o.inflight + 8191;
+  cfg.dataplane.distribution = o.distribution;
+  // Room for the frames in flight plus what sits in the workers' buffers.
+  cfg.dataplane.mbufs = o.inflight + 8191 * workers;
   cfg.dataplane.mbuf_cache = 256;
   cfg.access.mtu = kAccessMtu;
-  // Each ring holds a whole direction's frames in flight.
+  // Each ring holds a whole direction's frames in flight; a handoff ring
+  // can hold them all, so a worker the scheduler pauses (lanes share CPUs
+  // with each other and with other processes here) costs time, not drops.
+  cfg.dataplane.handoff_ring_size = pow2_above(o.inflight);
   auto ring = test::RingDataplane::create(cfg, pow2_above(o.inflight));
   if (ring == nullptr) {
     std::fprintf(stderr, "cannot create the data plane for %u sessions\n", n_sessions);
@@ -205,8 +289,14 @@ int run_session_count(const Options& o, uint32_t n_sessions) {
   addr.lns_access_mac = ring->mac(dp::Side::kAccess);
   addr.lns_core_mac = ring->mac(dp::Side::kCore);
   addr.lns_access_ipv4 = *cfg.access.ipv4;
-  TrafficLoop loop(*ring, layout, addr, o.seed + 1);
   int failures = 0;
+  if (o.parallel) {
+    ParallelLoop loop(*ring, layout, addr, o.seed + 1);
+    for (const std::string& size : o.sizes)
+      for (const std::string& c : o.cases) failures += run_parallel_case(o, loop, n_sessions, workers, c, size);
+    return failures == 0 ? 0 : 1;
+  }
+  TrafficLoop loop(*ring, layout, addr, o.seed + 1);
   for (const std::string& size : o.sizes)
     for (const std::string& c : o.cases) {
       failures += run_case(o, loop, n_sessions, c, size, "");
@@ -226,7 +316,12 @@ int main(int argc, char** argv) {
                  "%s\nusage: lns_dataplane_bench [--sessions=1,65536,1000000] [--cases=decap,encap,mix]\n"
                  "  [--sizes=64,imix] [--inflight=65536] [--rounds=5] [--round-packets=1000000] [--warmup=N]\n"
                  "  [--ids=scattered|dense] [--seed=1] [--memory-mb=M] [--baseline-64=CPP] [--baseline-imix=CPP]\n"
-                 "  [--smoke] [--pretouch[=all,packet,index,entry,counters]]\n"
+                 "  [--smoke] [--pretouch[=all,packet,index,entry,counters]] [--workers=1,2]\n"
+                 "  [--distribution=rss|session] [--arrival=spread|one-queue]\n"
+                 "--workers: run each count of workers, each on its own lcore (distinct CPUs while there\n"
+                 "  are enough), and add wall_mpps, worker_mpps and handed_off to the BENCH line\n"
+                 "--arrival=one-queue: every frame arrives on worker 0's queues (one tunnel, RSS on the\n"
+                 "  outer flow); spread (default): each worker's own queues get frames of any session\n"
                  "--pretouch (analysis): after each case, run it again per variant with the harness reading\n"
                  "  that part of what each poll will read (all by default) before timing the poll\n",
                  std::string(opts.status().message()).c_str());
@@ -234,9 +329,15 @@ int main(int argc, char** argv) {
   }
   unsigned memory = opts->memory_mb;
   if (memory == 0)
-    for (uint32_t n : opts->sessions) memory = std::max(memory, memory_needed_mb(n, opts->inflight));
-  if (!lns::test::init_eal_for_tests(argv[0], 1, memory)) return 1;
+    for (uint32_t n : opts->sessions)
+      for (unsigned w : opts->workers) memory = std::max(memory, memory_needed_mb(n, opts->inflight, w));
+  // The main lcore and one lcore per worker; tests/support maps lcore l to
+  // CPU l modulo the CPUs there are (workers 1 and 2 on CPUs 1 and 0 here;
+  // the main lcore sleeps while they run).
+  const unsigned max_workers = *std::max_element(opts->workers.begin(), opts->workers.end());
+  if (!lns::test::init_eal_for_tests(argv[0], opts->parallel ? 1 + max_workers : 1, memory)) return 1;
   int rc = 0;
-  for (uint32_t n : opts->sessions) rc |= run_session_count(*opts, n);
+  for (uint32_t n : opts->sessions)
+    for (unsigned w : opts->workers) rc |= run_session_count(*opts, n, w);
   return rc;
 }

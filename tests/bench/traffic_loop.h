@@ -41,6 +41,8 @@ struct TrafficSpec {
   // difference to a normal run is what the worker spends waiting on that
   // memory. A mask of Touch values.
   unsigned pretouch = 0;
+  // Several workers (ParallelLoop): every frame arrives on queue 0.
+  bool one_queue = false;
 };
 
 enum Touch : unsigned {

@@ -6,7 +6,8 @@ through L2TP, LCP, PAP or CHAP and IPCP against lnsd's local AAA, pass IPv4
 traffic both ways through the data plane (the emulator reflects what leaves
 the core port back toward the subscriber), then tear down. Also: a wrong
 password is refused with a CDN, an LCP echo timeout removes the session, and
-pool exhaustion refuses cleanly. lnsctl checks lnsd's own view."""
+pool exhaustion refuses cleanly, and one tunnel spreads over two workers
+with session distribution. lnsctl checks lnsd's own view."""
 import json
 import os
 import signal
@@ -21,7 +22,8 @@ USERS = 1000
 
 CONFIG = """
 eal = {{ args = ["--in-memory", "--file-prefix={ns}", "--log-level=lib.eal:warning"]; }};
-dataplane = {{ workers = [1]; mbufs = 16383; mbuf_cache = 128; max_sessions = 4096; tcp_mss_clamp = 1420;
+dataplane = {{ workers = {workers}; distribution = "{distribution}"; mbufs = {mbufs}; mbuf_cache = 128;
+              max_sessions = 4096; tcp_mss_clamp = 1420;
               punt = {{ rate_pps = 200000; burst = 4096; ring_size = 4096; }}; }};
 access = {{ device = "net_tap0,iface=lnsacc0"; ipv4 = "192.0.2.1"; }};
 core = {{ device = "net_tap1,iface=lnscore0"; next_hop_mac = "02:00:00:00:c0:01"; ipv4 = "198.51.100.1"; }};
@@ -61,10 +63,12 @@ def wait_for(predicate, timeout, what):
 
 
 class Lnsd:
-    def __init__(self, d, auth="\"pap\", \"chap\"", echo=5, pool="100.64.0.0/20"):
+    def __init__(self, d, auth="\"pap\", \"chap\"", echo=5, pool="100.64.0.0/20", workers="[1]",
+                 distribution="rss", mbufs=16383):
         users = ", ".join(f'{{ name = "user{i}"; password = "pw"; }}' for i in range(1, USERS + 1))
         with open(f"{d}/lns.cfg", "w") as f:
-            f.write(CONFIG.format(ns=NS, d=d, auth=auth, echo=echo, pool=pool, users=users))
+            f.write(CONFIG.format(ns=NS, d=d, auth=auth, echo=echo, pool=pool, users=users, workers=workers,
+                                  distribution=distribution, mbufs=mbufs))
         self.d = d
         self.log = open(f"{d}/lnsd.log", "a")
         self.proc = subprocess.Popen(in_ns(LNSD, "-c", f"{d}/lns.cfg", "--stats-interval", "0"),
@@ -146,6 +150,35 @@ def case_bulk(d, auth):
         r = sh(LNSCTL, "--socket", f"{d}/lnsd.sock", "capture", "stop")
         print(r.stdout.strip())
         check_capture(cap, 200)
+    finally:
+        lns.stop()
+
+
+def case_one_tunnel_two_workers(d):
+    print("--- 1 tunnel x 200 sessions on two workers, session distribution")
+    # One tunnel is one UDP flow, so the TAP queues (the kernel picks one per
+    # flow) deliver all of it to one worker; session distribution must still
+    # use both, and LCP/CHAP/IPCP punted by either worker must reach the
+    # control plane.
+    lns = Lnsd(d, workers="[1, 2]", distribution="session", mbufs=32767)
+    try:
+        rc, rep = emulate("--tunnels", "1", "--sessions", "200", "--auth", "chap", "--password", "pw",
+                          "--traffic", "5", "--reflect-core", "lnscore0", "--hold", "1", "--timeout", "120")
+        print(json.dumps({k: rep[k] for k in ("sessions", "setup", "traffic")}))
+        assert rc == 0, f"emulator exit {rc}"
+        assert rep["sessions"]["up"] == 200
+        t = rep["traffic"]
+        assert t["sent"] == 1000 and t["returned"] == 1000 and t["misdelivered"] == 0, t
+        wait_for(lambda: len(sessions_of(d)) == 0, 30, "lnsd to clear every session")
+        workers = lnsctl(d, "show", "workers")
+        print(json.dumps(workers))
+        assert len(workers) == 2
+        assert sum(w["decap"] for w in workers) >= 1000 and sum(w["encap"] for w in workers) >= 1000, workers
+        assert all(w["decap"] > 0 and w["encap"] > 0 for w in workers), "one tunnel spread over both workers"
+        handed_off = sum(w["handed_off"] for w in workers)
+        assert handed_off > 0 and handed_off == sum(w["handed_in"] for w in workers), workers
+        errors = {e["counter"]: e["total"] for e in lnsctl(d, "show", "errors")}
+        assert errors["handoff_ring_full"] == 0 and errors["spoofed_source"] == 0, errors
     finally:
         lns.stop()
 
@@ -267,6 +300,7 @@ def main():
             cases = {
                 "pap": lambda: case_bulk(d, "pap"),
                 "chap": lambda: case_bulk(d, "chap"),
+                "one_tunnel_two_workers": lambda: case_one_tunnel_two_workers(d),
                 "wrong_password": lambda: case_wrong_password(d),
                 "echo_timeout": lambda: case_echo_timeout(d),
                 "terminate": lambda: case_terminate(d),

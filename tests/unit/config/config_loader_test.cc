@@ -26,7 +26,7 @@ using testing::session_line;
 
 constexpr char kEverySetting[] = R"(eal = { args = ["--in-memory", "--no-huge"]; main_lcore = 3; };
 dataplane = {
-  workers = [1, 5];         # worker lcores
+  workers = [1, 5]; distribution = "rss"; handoff_ring_size = 256;  # worker lcores
   mbufs = 40000; mbuf_cache = 128;
   tcp_mss_clamp = 1400;     # 0 = off
   max_sessions = 70000;
@@ -51,6 +51,8 @@ TEST(LoadConfig, ReadsEverySetting) {
   EXPECT_EQ(c.eal.args, (std::vector<std::string>{"--in-memory", "--no-huge"}));
   EXPECT_EQ(c.eal.main_lcore, 3u);
   EXPECT_EQ(c.dataplane.worker_lcores, (std::vector<unsigned>{1, 5}));
+  EXPECT_EQ(c.dataplane.distribution, Distribution::kRss);
+  EXPECT_EQ(c.dataplane.handoff_ring_size, 256u);
   EXPECT_EQ(c.dataplane.mbufs, 40000u);
   EXPECT_EQ(c.dataplane.mbuf_cache, 128u);
   EXPECT_EQ(c.dataplane.tcp_mss_clamp, 1400);
@@ -111,6 +113,8 @@ TEST(LoadConfig, OmittedSettingsKeepTheModelDefaults) {
   EXPECT_EQ(loaded->eal.args, defaults.eal.args);
   EXPECT_EQ(loaded->eal.main_lcore, defaults.eal.main_lcore);
   EXPECT_EQ(loaded->dataplane.worker_lcores, defaults.dataplane.worker_lcores);
+  EXPECT_EQ(loaded->dataplane.distribution, Distribution::kRss);
+  EXPECT_EQ(loaded->dataplane.handoff_ring_size, defaults.dataplane.handoff_ring_size);
   EXPECT_EQ(loaded->dataplane.mbufs, defaults.dataplane.mbufs);
   EXPECT_EQ(loaded->dataplane.punt.ring_size, defaults.dataplane.punt.ring_size);
   EXPECT_EQ(loaded->dataplane.reassembly.timeout_ms, defaults.dataplane.reassembly.timeout_ms);
@@ -166,8 +170,8 @@ TEST(LoadConfigErrors, UnknownSettingsListWhatIsExpected) {
       errors_of(load_config_string(rendered, "t.cfg")),
       ElementsAre(
           "t.cfg:2: dataplane.mbufz: unknown setting 'mbufz' in dataplane; expected one of: "
-          "workers, mbufs, mbuf_cache, tcp_mss_clamp, max_sessions, session_mtu, punt, "
-          "reassembly",
+          "workers, distribution, handoff_ring_size, mbufs, mbuf_cache, tcp_mss_clamp, "
+          "max_sessions, session_mtu, punt, reassembly",
           "t.cfg:4: core.speed: unknown setting 'speed' in core; expected one of: device, vlan, "
           "ipv4, next_hop_mac, mtu, rx_descriptors, tx_descriptors",
           "t.cfg:6: static_sessions.[0].colour: unknown setting 'colour' in static_sessions.[0]; "
@@ -277,6 +281,14 @@ INSTANTIATE_TEST_SUITE_P(
         RangeCase{"punt = { ring_size = 1000; };", "",
                   "t.cfg:2: dataplane.punt.ring_size: expected a power of two 64..1048576, got "
                   "1000"},
+        RangeCase{"handoff_ring_size = 100;", "",
+                  "t.cfg:2: dataplane.handoff_ring_size: expected a power of two 64..65536, got "
+                  "100"},
+        RangeCase{"distribution = \"flow\";", "",
+                  "t.cfg:2: dataplane.distribution: expected \"rss\" or \"session\", got "
+                  "\"flow\" (unknown distribution)"},
+        RangeCase{"distribution = 1;", "",
+                  "t.cfg:2: dataplane.distribution: expected \"rss\" or \"session\", got 1"},
         RangeCase{"punt = { ring_size = 32; };", "",
                   "t.cfg:2: dataplane.punt.ring_size: expected a power of two 64..1048576, got "
                   "32"},

@@ -19,6 +19,8 @@ void expect_same_settings(const Config& a, const Config& b) {
   const DataplaneConfig& x = a.dataplane;
   const DataplaneConfig& y = b.dataplane;
   EXPECT_EQ(x.worker_lcores, y.worker_lcores);
+  EXPECT_EQ(x.distribution, y.distribution);
+  EXPECT_EQ(x.handoff_ring_size, y.handoff_ring_size);
   EXPECT_EQ(x.mbufs, y.mbufs);
   EXPECT_EQ(x.mbuf_cache, y.mbuf_cache);
   EXPECT_EQ(x.tcp_mss_clamp, y.tcp_mss_clamp);

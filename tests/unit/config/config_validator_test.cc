@@ -41,13 +41,29 @@ TEST(ValidateConfig, MbufPoolMustFillEveryRingAndCache) {
   ConfigText text;
   // 2 workers: RX 2 x (1024 + 1024), TX 3 x (1024 + 2048), caches 3 x 256,
   // punt rings 2 x 1024.
-  text.dataplane = "workers = [1, 2]; mbufs = 16127;";
+  text.dataplane = "workers = [1, 2]; mbufs = 16127;";  // rss by default: no handoff rings
   text.core += " tx_descriptors = 2048;";
   EXPECT_THAT(errors_of(text.load()),
               ElementsAre("t.cfg:2: dataplane.mbufs: expected at least 16128 (RX rings 4096 + TX "
                           "rings 9216 + lcore caches 768 + punt rings 2048 for 2 workers), got "
                           "16127"));
   text.dataplane = "workers = [1, 2]; mbufs = 16128;";
+  EXPECT_THAT(errors_of(text.load()), IsEmpty());
+}
+
+TEST(ValidateConfig, SessionDistributionCountsTheHandoffRings) {
+  ConfigText text;
+  // As above plus 2 directions x 2 x 1 worker pairs x 1024.
+  text.dataplane = "workers = [1, 2]; distribution = \"session\"; mbufs = 20223;";
+  text.core += " tx_descriptors = 2048;";
+  EXPECT_THAT(errors_of(text.load()),
+              ElementsAre("t.cfg:2: dataplane.mbufs: expected at least 20224 (RX rings 4096 + TX "
+                          "rings 9216 + lcore caches 768 + punt rings 2048 + handoff rings 4096 "
+                          "for 2 workers), got 20223"));
+  text.dataplane = "workers = [1, 2]; distribution = \"session\"; handoff_ring_size = 64; mbufs = 16384;";
+  EXPECT_THAT(errors_of(text.load()), IsEmpty());
+  // One worker has nobody to hand off to.
+  text.dataplane = "workers = [1]; distribution = \"session\"; mbufs = 16384;";
   EXPECT_THAT(errors_of(text.load()), IsEmpty());
 }
 
