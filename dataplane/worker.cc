@@ -438,13 +438,16 @@ void Worker::drain_inject(rte_ring* ring, TxBuffer& tx) {
 
 uint32_t Worker::poll_once() {
   const uint64_t start = rte_rdtsc();
+  clock_.start();
   now_tsc_ = start;
   ++stats_.polls;
   refill_punt_tokens(start);
   rte_mbuf* pkts[kBurst];
   uint32_t total = 0;
 
+  clock_.mark(Stage::kOther);
   uint16_t n = rte_eth_rx_burst(cfg_.access_port, cfg_.queue, pkts, kBurst);
+  clock_.mark(Stage::kRx);
   stats_.rx_access += n;
   total += n;
   if (cfg_.capture != nullptr && n != 0 &&
@@ -452,9 +455,12 @@ uint32_t Worker::poll_once() {
     capture_burst(*cfg_.capture, pkts, n);
   if (n != 0) {
     prefetch_upstream(pkts, n);
+    clock_.mark(Stage::kFetch);
     for (uint16_t i = 0; i < n; ++i) upstream(pkts[i], false);
+    clock_.mark(Stage::kRewrite);
   }
   n = rte_eth_rx_burst(cfg_.core_port, cfg_.queue, pkts, kBurst);
+  clock_.mark(Stage::kRx);
   stats_.rx_core += n;
   total += n;
   if (cfg_.capture != nullptr && n != 0 &&
@@ -462,12 +468,16 @@ uint32_t Worker::poll_once() {
     capture_burst(*cfg_.capture, pkts, n);
   if (n != 0) {
     prefetch_downstream(pkts, n);
+    clock_.mark(Stage::kFetch);
     for (uint16_t i = 0; i < n; ++i) downstream(pkts[i]);
+    clock_.mark(Stage::kRewrite);
   }
   drain_inject(cfg_.inject_access, to_access_);
   drain_inject(cfg_.inject_core, to_core_);
+  clock_.mark(Stage::kOther);
   flush(to_core_);
   flush(to_access_);
+  clock_.mark(Stage::kTx);
 
   auto* dr = static_cast<rte_ip_frag_death_row*>(death_row_);
   if (start - last_expiry_tsc_ > tsc_hz_ / 100) {  // 10 ms granularity is plenty
@@ -478,6 +488,7 @@ uint32_t Worker::poll_once() {
   }
   if (dr->cnt != 0) rte_ip_frag_free_death_row(dr, 0);
   if (cfg_.qsbr != nullptr) rte_rcu_qsbr_quiescent(cfg_.qsbr, cfg_.index);
+  clock_.mark(Stage::kOther);
   if (total != 0) {
     ++stats_.busy_polls;
     stats_.busy_packets += total;

@@ -10,6 +10,7 @@
 #include "absl/status/status.h"
 #include "dataplane/capture.h"
 #include "dataplane/session_table.h"
+#include "dataplane/stage_clock.h"
 #include "dataplane/worker_stats.h"
 
 struct rte_mbuf;
@@ -66,6 +67,8 @@ class Worker {
   const WorkerStats& stats() const { return stats_; }
   WorkerStats& mutable_stats() { return stats_; }
   const WorkerConfig& config() const { return cfg_; }
+  // Cycles by stage; all zero unless built with -Dstage_cycles=true.
+  const StageCycles& stage_cycles() const { return clock_.totals(); }
 
  private:
   struct TxBuffer {
@@ -92,6 +95,7 @@ class Worker {
 
   WorkerConfig cfg_;
   WorkerStats stats_;
+  StageClock clock_;
   TxBuffer to_core_;
   TxBuffer to_access_;
   uint64_t punt_tokens_ = 0;  // scaled by tsc_hz_
