@@ -19,8 +19,8 @@ inline constexpr bool kStageCyclesEnabled = false;
 
 enum class Stage : uint8_t {
   kRx,        // rte_eth_rx_burst
-  kFetch,     // waiting for the burst's mbufs and header lines
-  kClassify,  // parsing and checking headers, finding the lookup key
+  kFetch,     // prefetching the burst's mbufs and header lines (waits for the mbufs)
+  kClassify,  // parsing and checking headers, finding the lookup key (waits for the headers)
   kLookup,    // session lookups (index cells, then entries prefetched)
   kRewrite,   // per-session checks, header rewrite, counters
   kTx,        // rte_eth_tx_burst
