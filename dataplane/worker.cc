@@ -552,7 +552,7 @@ void Worker::upstream_burst(rte_mbuf** pkts, uint16_t n) {
   clock_.mark(Stage::kRewrite);
 }
 
-uint32_t Worker::classify_encap(const rte_mbuf* m, uint32_t* dst) const {
+[[gnu::always_inline]] inline uint32_t Worker::classify_encap(const rte_mbuf* m, uint32_t* dst) const {
   const uint8_t* p = rte_pktmbuf_mtod(m, const uint8_t*);
   const uint32_t len = rte_pktmbuf_data_len(m);
   const uint32_t l2 = core_l2_len_;
@@ -564,7 +564,7 @@ uint32_t Worker::classify_encap(const rte_mbuf* m, uint32_t* dst) const {
   return ip_len;
 }
 
-bool Worker::encap_fast(rte_mbuf* m, uint32_t slot, uint32_t ip_len) {
+[[gnu::always_inline]] inline bool Worker::encap_fast(rte_mbuf* m, uint32_t slot, uint32_t ip_len) {
   const SessionEntry& e = cfg_.sessions->entry(slot);
   const uint32_t l2 = core_l2_len_;
   if (!(cfg_.sessions->flags(slot) & kForwardIpv4) || ip_len > e.mtu || m->data_off + l2 < e.encap_len) [[unlikely]]
