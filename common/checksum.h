@@ -4,6 +4,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 
 #include "common/byte_order.h"
 
@@ -28,6 +29,22 @@ inline uint16_t checksum_fold(uint32_t sum) {
 // Checksum (host order) of a buffer whose checksum field is zero.
 inline uint16_t internet_checksum(const uint8_t* p, size_t len) {
   return checksum_fold(checksum_partial(p, len));
+}
+
+// True when a 20-byte header (IPv4 without options) sums to all ones, i.e.
+// its checksum is right. The one's-complement sum does not depend on byte
+// order (RFC 1071 section 2(B)), so five native 32-bit words are added and
+// folded: no byte swaps and no loop, for the data plane's per-packet check.
+inline bool checksum20_ok(const uint8_t* p) {
+  uint32_t w[5];
+  std::memcpy(w, p, sizeof(w));
+  uint64_t s = uint64_t{w[0]} + w[1] + w[2] + w[3] + w[4];
+  s = (s & 0xffffffff) + (s >> 32);
+  s = (s & 0xffffffff) + (s >> 32);
+  uint32_t t = static_cast<uint32_t>(s);
+  t = (t & 0xffff) + (t >> 16);
+  t = (t & 0xffff) + (t >> 16);
+  return t == 0xffff;
 }
 
 // RFC 1624 eqn. 3: HC' = ~(~HC + ~m + m'), all values host order.

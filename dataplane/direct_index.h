@@ -38,6 +38,16 @@ class DirectIndex32 {
     return leaf ? &leaf->values[key & 0xff] : nullptr;
   }
 
+  // A lookup in steps, one per cache line the walk reads, for bursts: a
+  // caller prefetches top_line(key) for every key of the burst, then
+  // middle_line(key) (which reads the top line), then cell(key), so the
+  // misses of all keys overlap at each level.
+  const void* top_line(uint32_t key) const { return &top_[key >> 16]; }
+  const void* middle_line(uint32_t key) const {
+    const Middle* m = top_[key >> 16].load(std::memory_order_acquire);
+    return m ? &m->leaves[(key >> 8) & 0xff] : nullptr;
+  }
+
   // Writer side. set() returns false when a page cannot be allocated.
   bool set(uint32_t key, uint32_t value);
   void clear(uint32_t key);

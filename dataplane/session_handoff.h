@@ -49,7 +49,9 @@ class HandoffRings {
 
 class alignas(64) SessionHandoff {
  public:
-  static constexpr uint16_t kMaxBurst = 32;  // = kBurst of worker.h
+  // The packets a worker takes from one port in one poll (two RX bursts of
+  // kBurst, see worker.cc).
+  static constexpr uint16_t kMaxBurst = 64;
 
   SessionHandoff(const HandoffRings& rings, uint16_t self, uint16_t access_vlan, uint16_t core_vlan);
 

@@ -106,6 +106,9 @@ class SessionTable {
     return upstream_.cell(upstream_key(tunnel_id, session_id));
   }
   const void* ipv4_cell(uint32_t dst_host_order) const { return ipv4_.cell(dst_host_order); }
+  // The indexes themselves, for lookups staged over a burst (keys as above).
+  const DirectIndex32& upstream_index() const { return upstream_; }
+  const DirectIndex32& ipv4_index() const { return ipv4_; }
   // Longest match over the (at most kMaxV6Lengths) prefix lengths in use.
   uint32_t lookup_ipv6(const uint8_t* dst) const {
     const int n = v6_count_.load(std::memory_order_acquire);

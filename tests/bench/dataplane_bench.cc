@@ -167,6 +167,23 @@ absl::StatusOr<Options> parse_options(int argc, char** argv) {
 
 std::string fmt_or_na(std::optional<double> v) { return v ? absl::StrFormat("%.2f", *v) : "na"; }
 
+// With -Dstage_cycles=true: one line per stage of the worker, cycles per
+// packet over the measured polls of all rounds (the mean, where the case's
+// own figure is the median round).
+void print_stages(const std::string& name, uint32_t n_sessions, const std::string& size,
+                  const dp::StageCycles& stages, uint64_t packets) {
+  if (packets == 0) return;
+  double total = 0;
+  for (size_t s = 0; s < dp::kStageCount; ++s) {
+    const double c = static_cast<double>(stages.cycles[s]) / static_cast<double>(packets);
+    total += c;
+    std::printf("BENCH case=stages of=%s sessions=%u size=%s workers=1 stage=%s cycles=%.1f\n", name.c_str(),
+                n_sessions, size.c_str(), dp::kStageNames[s], c);
+  }
+  std::printf("BENCH case=stages of=%s sessions=%u size=%s workers=1 stage=total cycles=%.1f\n", name.c_str(),
+              n_sessions, size.c_str(), total);
+}
+
 const char* distribution_name(config::Distribution d) { return d == config::Distribution::kRss ? "rss" : "session"; }
 
 TrafficSpec spec_for_case(const Options& o, const std::string& c, const std::string& pretouch) {
@@ -207,6 +224,8 @@ int run_case(const Options& o, TrafficLoop& loop, uint32_t n_sessions, const std
       fmt_or_na(baseline).c_str(), fmt_or_na(ratio).c_str(), o.inflight, r->distinct_sessions_in_flight, *lo, *hi,
       static_cast<unsigned long long>(r->preempted_polls), static_cast<unsigned long long>(r->polls),
       r->mean_inner_bytes);
+  if (dp::kStageCyclesEnabled)
+    print_stages(name, n_sessions, mix.name, r->stage_cycles, r->packets);
   std::fflush(stdout);
   std::fprintf(stderr, "#   %s/%s took %.1f s\n", name.c_str(), mix.name.c_str(),
                std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
@@ -300,7 +319,8 @@ int run_session_count(const Options& o, uint32_t n_sessions, unsigned workers) {
   for (const std::string& size : o.sizes)
     for (const std::string& c : o.cases) {
       failures += run_case(o, loop, n_sessions, c, size, "");
-      for (const std::string& t : o.pretouch) failures += run_case(o, loop, n_sessions, c, size, t);
+      for (const std::string& t : o.pretouch)
+        failures += run_case(o, loop, n_sessions, c, size, t);
     }
   return failures == 0 ? 0 : 1;
 }
@@ -323,7 +343,13 @@ int main(int argc, char** argv) {
                  "--arrival=one-queue: every frame arrives on worker 0's queues (one tunnel, RSS on the\n"
                  "  outer flow); spread (default): each worker's own queues get frames of any session\n"
                  "--pretouch (analysis): after each case, run it again per variant with the harness reading\n"
-                 "  that part of what each poll will read (all by default) before timing the poll\n",
+                 "  that part of what each poll will read (all by default) before timing the poll\n"
+                 "Stage breakdown (analysis): in a build configured with -Dstage_cycles=true (e.g.\n"
+                 "  meson setup build-stages -Dbuildtype=release -Dbench=true -Dstage_cycles=true), each case\n"
+                 "  also prints `BENCH case=stages of=<case> ... stage=<name> cycles=<x>` lines: cycles per\n"
+                 "  packet in rx, fetch, classify, lookup, rewrite, tx and other (the rest of a poll), then\n"
+                 "  stage=total. The timestamps cost cycles themselves: compare stages, not totals, with\n"
+                 "  the normal build's BENCH lines.\n",
                  std::string(opts.status().message()).c_str());
     return 2;
   }

@@ -174,6 +174,7 @@ absl::StatusOr<TrafficResult> TrafficLoop::run(const TrafficSpec& spec, const Si
   std::string lost;
   // One timed poll, then the untimed refill. Returns the poll's cycles and
   // sets *n to the packets it received.
+  dp::StageCycles stages_before_poll, stages_of_poll;
   auto step = [&](uint32_t* n) -> uint64_t {
     unsigned queued[2] = {0, 0};
     if (spec.pretouch != 0)
@@ -181,9 +182,13 @@ absl::StatusOr<TrafficResult> TrafficLoop::run(const TrafficSpec& spec, const Si
         pretouch(feeds[i]);
         queued[i] = rte_ring_count(feeds[i].in);
       }
+    if (dp::kStageCyclesEnabled) stages_before_poll = worker.stage_cycles();
     const uint64_t t0 = rte_rdtsc();
     *n = worker.poll_once();
     const uint64_t cycles = rte_rdtsc() - t0;
+    if (dp::kStageCyclesEnabled)
+      for (size_t s = 0; s < dp::kStageCount; ++s)
+        stages_of_poll.cycles[s] = worker.stage_cycles().cycles[s] - stages_before_poll.cycles[s];
     if (spec.pretouch != 0)
       for (size_t i = 0; i < feeds.size(); ++i) feeds[i].head += queued[i] - rte_ring_count(feeds[i].in);
     uint32_t back = 0;
@@ -223,6 +228,7 @@ absl::StatusOr<TrafficResult> TrafficLoop::run(const TrafficSpec& spec, const Si
       }
       cycles += c;
       packets += n;
+      for (size_t s = 0; s < dp::kStageCount; ++s) result.stage_cycles.cycles[s] += stages_of_poll.cycles[s];
     }
     result.packets += packets;
     result.cycles += cycles;

@@ -67,6 +67,9 @@ struct TrafficResult {
   // From the data plane's per-session byte counters over the whole run: the
   // mean inner packet the worker forwarded (shows the size mix took effect).
   double mean_inner_bytes = 0;
+  // With -Dstage_cycles=true: the worker's cycles by stage over the
+  // measured polls (the same polls as `cycles`).
+  dp::StageCycles stage_cycles;
 };
 
 class TrafficLoop {

@@ -171,6 +171,63 @@ TEST_F(ForwardingTest, DownstreamEncapsulatesIpv4AndIpv6) {
   EXPECT_EQ(totals.down_bytes, in4.size() + in6.size());
 }
 
+// The worker forwards the common layout on a fast path and everything else
+// through the general one; a poll takes up to two bursts. Mixed in one run
+// of polls, packets must still leave in order and each drop and punt count.
+TEST_F(ForwardingTest, BurstsMixingFastAndGeneralPathKeepOrderAndCounts) {
+  constexpr int kPackets = 70;  // more than one poll's 64
+  std::vector<Bytes> up_expected, down_expected;
+  for (int i = 0; i < kPackets; ++i) {
+    const size_t payload = 20 + i;  // tells the packets apart
+    switch (i % 5) {
+      case 0:  // common layout: fast path
+      case 1:  // with the Length bit: fast path too
+        r_->inject(Side::kAccess, upstream_frame(test::ppp(0x0021, inner_v4(kSub, kHost, 64, payload)),
+                                                 {.length = i % 5 == 1}));
+        up_expected.push_back(expected_core(inner_v4(kSub, kHost, 63, payload)));
+        break;
+      case 2:  // sequence numbers and a compressed protocol: general path
+        r_->inject(Side::kAccess, upstream_frame(test::ppp(0x0021, inner_v4(kSub, kHost, 64, payload),
+                                                           {.compressed_protocol = true}),
+                                                 {.sequence = true, .ns = 1, .nr = 2}));
+        up_expected.push_back(expected_core(inner_v4(kSub, kHost, 63, payload)));
+        break;
+      case 3:  // spoofed subscriber source: dropped
+        r_->inject(Side::kAccess, upstream_frame(test::ppp(0x0021, inner_v4(kSub + 1, kHost, 64, payload))));
+        break;
+      case 4:  // LCP: punted
+        r_->inject(Side::kAccess, upstream_frame(test::ppp(0xc021, Bytes{1, 1, 0, 4})));
+        break;
+    }
+    switch (i % 3) {
+      case 0: {
+        const Bytes in4 = inner_v4(kHost, kSub, 64, payload);
+        r_->inject(Side::kCore, test::concat(test::ethernet(r_->mac(Side::kCore), kRouterMac, 0x0800), in4));
+        down_expected.push_back(expected_access(inner_v4(kHost, kSub, 63, payload)));
+        break;
+      }
+      case 1: {
+        const Bytes in6 = test::ipv6(kHost6, kSub6, 17, test::udp(1, 2, test::payload_bytes(payload)));
+        r_->inject(Side::kCore, test::concat(test::ethernet(r_->mac(Side::kCore), kRouterMac, 0x86dd), in6));
+        down_expected.push_back(expected_access(
+            test::ipv6(kHost6, kSub6, 17, test::udp(1, 2, test::payload_bytes(payload)), 63), 0x0057));
+        break;
+      }
+      case 2:
+        r_->inject(Side::kCore,
+                   test::concat(test::ethernet(r_->mac(Side::kCore), kRouterMac, 0x0800), inner_v4(kHost, kSub, 1)));
+        break;
+    }
+  }
+  r_->poll(2);
+  EXPECT_EQ(r_->collect(Side::kCore), up_expected);
+  EXPECT_EQ(r_->collect(Side::kAccess), down_expected);
+  EXPECT_EQ(r_->drops(DropReason::spoofed_source), kPackets / 5u);
+  EXPECT_EQ(r_->drops(DropReason::ttl_expired), kPackets / 3u);
+  EXPECT_EQ(r_->total_drops(), kPackets / 5u + kPackets / 3u);
+  EXPECT_EQ(drain_punts(), kPackets / 5u);
+}
+
 TEST_F(ForwardingTest, VlansOnBothPorts) {
   auto cfg = test::test_config();
   cfg.access.vlan = 100;

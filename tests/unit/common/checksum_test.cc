@@ -75,6 +75,23 @@ TEST(Checksum, AgreesWithAnIndependentReferenceOnRandomBuffers) {
   }
 }
 
+TEST(Checksum, Header20CheckAgreesWithTheFullSum) {
+  std::mt19937 rng(791);
+  for (int iter = 0; iter < 20000; ++iter) {
+    std::vector<uint8_t> h(20);
+    for (auto& x : h) x = static_cast<uint8_t>(rng());
+    if (iter % 2) {  // half of them with a correct checksum
+      store_be16(h.data() + 10, 0);
+      store_be16(h.data() + 10, internet_checksum(h.data(), 20));
+    }
+    ASSERT_EQ(checksum20_ok(h.data()), internet_checksum(h.data(), 20) == 0) << "iteration " << iter;
+  }
+  // Sums that need every carry folded back: all ones is right, all zeros is not.
+  std::vector<uint8_t> ones(20, 0xff), zeros(20, 0);
+  EXPECT_TRUE(checksum20_ok(ones.data()));
+  EXPECT_FALSE(checksum20_ok(zeros.data()));
+}
+
 TEST(ChecksumUpdate, Rfc1624Example) {
   // RFC 1624 section 4: eqn. 3 must give 0x0000 here where eqn. 2 gave 0xffff.
   EXPECT_EQ(checksum_update16(0xdd2f, 0x5555, 0x3285), 0x0000);
