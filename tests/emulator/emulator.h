@@ -1,6 +1,8 @@
 // The LAC + subscriber emulator: T tunnels of S sessions each against one
-// LNS, every session running PPP to an IPv4 address, then probe traffic
-// through each, then teardown, with a report of what happened. Socket-free:
+// LNS, every session running PPP to an IPv4 address (and IPv6CP when asked),
+// then probe traffic through each (IPv6 too from a session's delegated
+// prefix, see subscriber_ipv6.h), then teardown, with a report of what
+// happened. Socket-free:
 // datagrams leave through EmulatorNetwork and come back via on_datagram(),
 // core-side probes are reported through on_core_packet(), and time comes
 // from a Clock, so unit tests run it against an in-memory LNS and the
