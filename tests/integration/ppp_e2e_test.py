@@ -321,7 +321,9 @@ def main():
     try:
         sh(*in_ns("ip", "link", "set", "lo", "up"))
         # The kernel's own IPv6 chatter (router solicitations) on the TAP
-        # interfaces would show up in lnsd's no_route counter.
+        # interfaces would show up in lnsd's no_route counter. The IPv6 case
+        # needs no kernel IPv6: its probes travel inside L2TP over IPv4 on
+        # the access side and through AF_PACKET on the core side.
         sh(*in_ns("sysctl", "-q", "-w", "net.ipv6.conf.all.disable_ipv6=1"))
         sh(*in_ns("sysctl", "-q", "-w", "net.ipv6.conf.default.disable_ipv6=1"))
         with tempfile.TemporaryDirectory(prefix="ppp-e2e-") as d:
