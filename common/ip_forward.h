@@ -121,6 +121,12 @@ inline bool clamp_mss_ipv6(uint8_t* ip, uint32_t total_len, uint16_t mss_max) {
   return clamp_tcp_mss(ip + 40, total_len - 40, mss_max);
 }
 
+// The IPv6 MSS that fills the same MTU as an IPv4 MSS: the fixed IPv6
+// header is 40 octets against IPv4's 20. 0 (clamping off) stays 0.
+inline constexpr uint16_t ipv6_mss_for(uint16_t ipv4_mss) {
+  return ipv4_mss > 20 ? static_cast<uint16_t>(ipv4_mss - 20) : 0;
+}
+
 inline bool ipv6_prefix_match(const uint8_t* addr, const uint8_t* prefix, uint8_t plen) {
   const uint64_t a = load_be64(addr);
   const uint64_t p = load_be64(prefix);

@@ -54,6 +54,7 @@ class AaaValidator {
     check_ipv4_space();
     check_fixed_addresses();
     check_ipv6_prefixes();
+    check_ipv6_prefix_lengths();
   }
 
  private:
@@ -353,6 +354,38 @@ class AaaValidator {
       if (candidate.last < point.first) continue;
       if (candidate.holder == Holder::kRoute && candidate.owner == point.owner) continue;
       blame(candidate, point);
+    }
+  }
+
+  // A user whose prefix length would be one too many would come up with
+  // IPv6CP open and no IPv6 routed, so refuse the configuration instead.
+  // Static sessions' lengths count first; the user that brings in a length
+  // beyond the limit is named, once per such length.
+  void check_ipv6_prefix_lengths() {
+    std::vector<uint8_t> lengths;
+    auto known = [&lengths](uint8_t length) {
+      return std::find(lengths.begin(), lengths.end(), length) != lengths.end();
+    };
+    for (const StaticSession& session : config_.static_sessions) {
+      if (session.subscriber_ipv6 && !known(session.subscriber_ipv6->length))
+        lengths.push_back(session.subscriber_ipv6->length);
+    }
+    std::vector<uint8_t> refused;
+    for (uint32_t u = 0; u < aaa_.users.size(); ++u) {
+      const auto& prefix = aaa_.users[u].ipv6_prefix;
+      if (!prefix || known(prefix->length)) continue;
+      if (lengths.size() < limits::kMaxIpv6PrefixLengths) {
+        lengths.push_back(prefix->length);
+        continue;
+      }
+      if (std::find(refused.begin(), refused.end(), prefix->length) != refused.end()) continue;
+      refused.push_back(prefix->length);
+      std::vector<std::string> in_use;
+      for (uint8_t l : lengths) in_use.push_back(absl::StrCat("/", l));
+      user_error(u, "ipv6_prefix",
+                 absl::StrCat(format_ipv6_prefix(*prefix), ": at most ", limits::kMaxIpv6PrefixLengths,
+                              " distinct IPv6 prefix lengths can be routed, and ", absl::StrJoin(in_use, ", "),
+                              " are in use"));
     }
   }
 

@@ -80,7 +80,7 @@ struct DataplaneConfig {
   uint32_t handoff_ring_size = 1024;
   uint32_t mbufs = 32767;                  // mbuf pool size
   uint32_t mbuf_cache = 256;
-  uint16_t tcp_mss_clamp = 1420;  // 0 disables clamping
+  uint16_t tcp_mss_clamp = 1420;  // IPv4 MSS (session MTU - 40); IPv6 gets 20 less; 0: off
   uint32_t max_sessions = 65536;  // capacity of the session tables
   uint16_t session_mtu = 1460;    // default inner MTU (PPP MRU) per session
   PuntConfig punt;

@@ -18,6 +18,10 @@ inline constexpr uint32_t kMinMbufs = 1024;
 inline constexpr uint32_t kMaxMbufCache = 512;
 // A TCP segment's MSS plus 40 bytes of IPv4 and TCP headers fits the MTU.
 inline constexpr uint16_t kTcpIpv4HeaderBytes = 40;
+// The data plane's downstream IPv6 lookup keeps one exact-match table per
+// prefix length in use (dp::SessionTable::kMaxV6Lengths): delegated
+// prefixes of users and static sessions may use at most this many lengths.
+inline constexpr unsigned kMaxIpv6PrefixLengths = 4;
 
 inline constexpr IntSpec kLcore{0, kMaxLcores - 1};
 inline constexpr IntSpec kMbufs{kMinMbufs, 1 << 26};

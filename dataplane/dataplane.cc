@@ -13,6 +13,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "common/ip_forward.h"
 
 namespace lns::dp {
 namespace {
@@ -134,6 +135,7 @@ absl::StatusOr<std::unique_ptr<Dataplane>> Dataplane::create(const config::Confi
     wc.core_src_mac = d->core_.mac;
     if (cfg.core.next_hop_mac) wc.core_dst_mac = cfg.core.next_hop_mac->bytes;
     wc.mss_clamp = dpc.tcp_mss_clamp;
+    wc.mss_clamp_ipv6 = ipv6_mss_for(dpc.tcp_mss_clamp);
     wc.punt_rate_pps = dpc.punt.rate_pps;
     wc.punt_burst = dpc.punt.burst;
     wc.reassembly_max_flows = dpc.reassembly.max_flows;

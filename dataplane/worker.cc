@@ -345,7 +345,7 @@ void Worker::upstream(rte_mbuf* m, bool reassembled) {
       return drop(m, DropReason::spoofed_source);
     if (!decrement_hop_limit_ipv6(inner)) [[unlikely]]
       return drop(m, DropReason::ttl_expired);
-    if (cfg_.mss_clamp != 0 && inner[6] == kIpProtoTcp) clamp_mss_ipv6(inner, std::min(inner_len, inner_seg), cfg_.mss_clamp);
+    if (cfg_.mss_clamp_ipv6 != 0 && inner[6] == kIpProtoTcp) clamp_mss_ipv6(inner, std::min(inner_len, inner_seg), cfg_.mss_clamp_ipv6);
   }
 
   const uint32_t eth_len = l2_header_len(cfg_.core_vlan);
@@ -414,7 +414,7 @@ void Worker::downstream(rte_mbuf* m) {
   if (v6) {
     if (!decrement_hop_limit_ipv6(ip)) [[unlikely]]
       return drop(m, DropReason::ttl_expired);
-    if (cfg_.mss_clamp != 0 && ip[6] == kIpProtoTcp) clamp_mss_ipv6(ip, std::min(ip_len, seg_avail), cfg_.mss_clamp);
+    if (cfg_.mss_clamp_ipv6 != 0 && ip[6] == kIpProtoTcp) clamp_mss_ipv6(ip, std::min(ip_len, seg_avail), cfg_.mss_clamp_ipv6);
   } else {
     if (!decrement_ttl_ipv4(ip)) [[unlikely]]
       return drop(m, DropReason::ttl_expired);

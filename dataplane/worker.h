@@ -35,7 +35,10 @@ struct WorkerConfig {
   uint16_t core_vlan = kNoVlan;
   std::array<uint8_t, 6> core_src_mac{};
   std::array<uint8_t, 6> core_dst_mac{};
-  uint16_t mss_clamp = 0;  // 0: off
+  // TCP MSS clamp for IPv4 SYNs (dataplane.tcp_mss_clamp: session MTU - 40)
+  // and for IPv6 SYNs, whose fixed header is 20 octets longer; 0: off.
+  uint16_t mss_clamp = 0;
+  uint16_t mss_clamp_ipv6 = 0;
   uint32_t punt_rate_pps = 20000;
   uint32_t punt_burst = 512;
   uint32_t reassembly_max_flows = 4096;

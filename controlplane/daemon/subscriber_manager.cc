@@ -306,7 +306,14 @@ void Subscriber::on_ipv6_up(uint64_t, uint64_t) {
   if (!a || !a->ipv6_prefix) return;
   std::array<uint8_t, 8> p{};
   std::copy(a->ipv6_prefix->address.begin(), a->ipv6_prefix->address.begin() + 8, p.begin());
-  if (!manager.table_.set_ipv6_prefix(slot, p, a->ipv6_prefix->length).ok()) return;
+  if (auto st = manager.table_.set_ipv6_prefix(slot, p, a->ipv6_prefix->length); !st.ok()) {
+    // IPv6CP stays open (link-local only); say why nothing is routed.
+    LNS_LOG_WARN("session %u/%u: cannot publish IPv6 prefix %s: %s", key.tunnel_id, key.session_id,
+                 aaa::format_prefix(*a->ipv6_prefix),
+                 std::string(st.message()));
+    ++manager.stats_.publish_failed;
+    return;
+  }
   flags |= dp::kForwardIpv6;
   (void)manager.table_.set_flags(slot, flags);
   ++manager.stats_.ipv6_up;

@@ -74,7 +74,7 @@ void CoreReflector::receive(const std::function<bool(absl::Span<const uint8_t>)>
       ethertype = load_be16(frame.data() + 16);
       ip = 18;
     }
-    if (ethertype != 0x0800 || !is_probe(frame.subspan(ip))) continue;
+    if ((ethertype != 0x0800 && ethertype != 0x86DD) || !is_probe(frame.subspan(ip))) continue;
     if (!reflect_probe_frame(frame)) continue;
     if (::send(fd_, frame.data(), frame.size(), 0) < 0) {
       ++stats_.send_errors;

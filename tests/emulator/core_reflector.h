@@ -31,8 +31,8 @@ class CoreReflector {
   ~CoreReflector();
 
   int fd() const { return fd_; }
-  // Reads what is waiting; `is_probe` sees each IPv4 packet (and counts it)
-  // and says whether to answer it.
+  // Reads what is waiting; `is_probe` sees each IPv4 and IPv6 packet (and
+  // counts it) and says whether to answer it.
   void receive(const std::function<bool(absl::Span<const uint8_t>)>& is_probe, int budget = 256);
   const CoreReflectorStats& stats() const { return stats_; }
 

@@ -8,6 +8,8 @@
 #include "common/log.h"
 #include "common/ppp_header.h"
 #include "tests/emulator/probe_packet.h"
+#include "tests/emulator/probe_packet_ipv6.h"
+#include "tests/emulator/subscriber_ipv6.h"
 
 namespace lns::emu {
 namespace {
@@ -74,8 +76,8 @@ std::string format_user(std::string_view format, uint32_t index) {
     if (zero_pad) ++j;
     size_t width = 0;
     while (j < format.size() && format[j] >= '0' && format[j] <= '9' && width < 100) width = width * 10 + (format[j++] - '0');
-    if (j < format.size() && format[j] == 'd') {
-      std::string digits = absl::StrCat(index);
+    if (j < format.size() && (format[j] == 'd' || format[j] == 'x')) {
+      std::string digits = format[j] == 'd' ? absl::StrCat(index) : absl::StrCat(absl::Hex(index));
       if (digits.size() < width) digits.insert(0, width - digits.size(), zero_pad ? '0' : ' ');
       out += digits;
       i = j;
@@ -99,6 +101,7 @@ struct Emulator::Session final : ppp::PacketSink, PppClientListener {
   uint32_t slot;  // position in sessions_
   SessionRecord record;
   std::unique_ptr<PppClient> ppp;
+  std::optional<Ipv6Prefix> ipv6_prefix;  // from ipv6_prefix_format
   std::optional<TimePoint> scheduled;
   bool in_flight = false;
   bool resolved = false;
@@ -135,6 +138,14 @@ Emulator::Emulator(const Clock& clock, EmulatorConfig config, EmulatorNetwork& n
       s->record.tunnel_index = t;
       s->record.session_id = static_cast<uint16_t>(k + 1);
       s->record.user = format_user(config_.user_format, s->record.index);
+      if (ipv6_probes()) {
+        absl::StatusOr<Ipv6Prefix> prefix = session_ipv6_prefix(config_.ipv6_prefix_format, s->record.index);
+        if (prefix.ok()) {
+          s->ipv6_prefix = *prefix;
+        } else {  // the session sends no IPv6 probes, and the report shows them missing
+          LNS_LOG_WARN("%s", std::string(prefix.status().message()));
+        }
+      }
       sessions_.push_back(std::move(s));
     }
   }
@@ -313,6 +324,8 @@ void Emulator::send_ppp(Session& s, uint16_t protocol, absl::Span<const uint8_t>
 void Emulator::session_ppp_up(Session& s) {
   if (s.record.state != SessionState::kNegotiating) return;
   s.record.ipv4 = s.ppp->ipv4_address();
+  if (s.ipv6_prefix && s.ppp->ipv6_up())
+    s.record.ipv6 = subscriber_ipv6_address(*s.ipv6_prefix, s.ppp->ipv6cp().local_interface_id());
   if (!config_.answer_echo) s.ppp->set_answer_echo(false);
   mark_up(s);
 }
@@ -349,8 +362,12 @@ void Emulator::on_ppp_frame(uint16_t tunnel_id, uint16_t session_id, absl::Span<
   Session* s = find_session(tunnel_id, session_id);
   if (s == nullptr || !s->ppp) return;
   PppHeader header;
-  if (parse_ppp_header(frame.data(), static_cast<uint32_t>(frame.size()), &header) &&
-      header.protocol == kPppIpv4) {
+  const bool parsed = parse_ppp_header(frame.data(), static_cast<uint32_t>(frame.size()), &header);
+  if (parsed && header.protocol == kPppIpv6) {
+    on_returned_ipv6(*s, frame.subspan(header.length));
+    return;
+  }
+  if (parsed && header.protocol == kPppIpv4) {
     const std::optional<Probe> probe = parse_probe(frame.subspan(header.length));
     if (!probe) return;
     if (probe->session_index == s->record.index && probe->destination == s->record.ipv4) {
@@ -365,8 +382,20 @@ void Emulator::on_ppp_frame(uint16_t tunnel_id, uint16_t session_id, absl::Span<
   schedule(*s);
 }
 
-bool Emulator::on_core_packet(absl::Span<const uint8_t> ipv4_packet) {
-  const std::optional<Probe> probe = parse_probe(ipv4_packet);
+void Emulator::on_returned_ipv6(Session& s, absl::Span<const uint8_t> packet) {
+  const std::optional<Ipv6Probe> probe = parse_probe_ipv6(packet);
+  if (!probe) return;
+  if (probe->session_index == s.record.index && s.record.ipv6 && probe->destination == *s.record.ipv6) {
+    ++s.record.ipv6_returned;
+    ++ipv6_returned_;
+  } else {
+    ++ipv6_misdelivered_;
+  }
+}
+
+bool Emulator::on_core_packet(absl::Span<const uint8_t> ip_packet) {
+  if (!ip_packet.empty() && (ip_packet[0] >> 4) == 6) return on_core_ipv6(ip_packet);
+  const std::optional<Probe> probe = parse_probe(ip_packet);
   if (!probe || probe->session_index < config_.first_index) return false;
   const uint64_t slot = uint64_t{probe->session_index} - config_.first_index;
   if (slot >= sessions_.size()) return false;
@@ -374,6 +403,18 @@ bool Emulator::on_core_packet(absl::Span<const uint8_t> ipv4_packet) {
   if (s.record.ipv4 == 0 || probe->source != s.record.ipv4) return false;
   ++s.record.at_core;
   ++packets_at_core_;
+  return true;
+}
+
+bool Emulator::on_core_ipv6(absl::Span<const uint8_t> packet) {
+  const std::optional<Ipv6Probe> probe = parse_probe_ipv6(packet);
+  if (!probe || probe->session_index < config_.first_index) return false;
+  const uint64_t slot = uint64_t{probe->session_index} - config_.first_index;
+  if (slot >= sessions_.size()) return false;
+  Session& s = *sessions_[slot];
+  if (!s.record.ipv6 || probe->source != *s.record.ipv6) return false;
+  ++s.record.ipv6_at_core;
+  ++ipv6_at_core_;
   return true;
 }
 
@@ -438,9 +479,12 @@ void Emulator::enter(EmulatorPhase phase) {
   switch (phase) {
     case EmulatorPhase::kTraffic:
       traffic_started_ = now;
-      for (const auto& s : sessions_)
-        if (s->record.state == SessionState::kUp) traffic_sessions_.push_back(s->slot);
-      traffic_total_ = uint64_t{config_.traffic_packets} * traffic_sessions_.size();
+      for (const auto& s : sessions_) {
+        if (s->record.state != SessionState::kUp) continue;
+        traffic_flows_.push_back(ProbeFlow{s->slot, false});
+        if (s->record.ipv6) traffic_flows_.push_back(ProbeFlow{s->slot, true});
+      }
+      traffic_total_ = uint64_t{config_.traffic_packets} * traffic_flows_.size();
       break;
     case EmulatorPhase::kDrain:
       phase_deadline_ = now + config_.drain_time;
@@ -507,7 +551,7 @@ void Emulator::advance() {
       }
       return;
     case EmulatorPhase::kDrain:
-      if (packets_returned_ < packets_sent_ && !timed_out) return;
+      if (packets_returned_ + ipv6_returned_ < packets_sent_ + ipv6_sent_ && !timed_out) return;
       enter(EmulatorPhase::kHold);
       advance();
       return;
@@ -558,22 +602,34 @@ void Emulator::send_probes(TimePoint now) {
     traffic_retry_at_.reset();
   }
   uint64_t allowed = std::min(traffic_total_ - traffic_cursor_, kProbeBurst);
-  const uint64_t n = traffic_sessions_.size();
+  const uint64_t n = traffic_flows_.size();
   for (; allowed > 0 && probe_due(traffic_cursor_) <= now; --allowed) {
-    Session& s = *sessions_[traffic_sessions_[traffic_cursor_ % n]];
+    const ProbeFlow flow = traffic_flows_[traffic_cursor_ % n];
+    Session& s = *sessions_[flow.slot];
     const uint32_t sequence = static_cast<uint32_t>(traffic_cursor_ / n);
     if (s.record.state != SessionState::kUp) {
       ++traffic_cursor_;  // gone since traffic started: nothing to send it through
       continue;
     }
-    build_probe(Probe{s.record.ipv4, config_.far_address, s.record.index, sequence}, config_.packet_size,
-                probe_buffer_);
-    if (!tunnels_[s.record.tunnel_index]->send_ppp(s.record.session_id, kPppIpv4, probe_buffer_)) {
+    if (flow.ipv6) {
+      build_probe_ipv6(Ipv6Probe{*s.record.ipv6, config_.far_ipv6, s.record.index, sequence}, config_.packet_size,
+                       probe_buffer_);
+    } else {
+      build_probe(Probe{s.record.ipv4, config_.far_address, s.record.index, sequence}, config_.packet_size,
+                  probe_buffer_);
+    }
+    if (!tunnels_[s.record.tunnel_index]->send_ppp(s.record.session_id, flow.ipv6 ? kPppIpv6 : kPppIpv4,
+                                                   probe_buffer_)) {
       traffic_retry_at_ = now + kSendRetry;
       return;
     }
-    ++s.record.sent;
-    ++packets_sent_;
+    if (flow.ipv6) {
+      ++s.record.ipv6_sent;
+      ++ipv6_sent_;
+    } else {
+      ++s.record.sent;
+      ++packets_sent_;
+    }
     ++traffic_cursor_;
   }
 }
@@ -666,6 +722,14 @@ EmulatorReport Emulator::report() const {
   r.packets_misdelivered = packets_misdelivered_;
   r.control_dropped = control_dropped_;
   r.traffic_checked = config_.traffic_packets > 0;
+  TrafficCounts& v6 = r.ipv6_traffic;
+  v6.sent = ipv6_sent_;
+  v6.at_core = ipv6_at_core_;
+  v6.returned = ipv6_returned_;
+  v6.lost = ipv6_sent_ > ipv6_returned_ ? ipv6_sent_ - ipv6_returned_ : 0;
+  v6.loss_percent = ipv6_sent_ ? 100.0 * v6.lost / ipv6_sent_ : 0;
+  v6.misdelivered = ipv6_misdelivered_;
+  r.ipv6_traffic_checked = r.traffic_checked && ipv6_probes();
 
   if (config_.expect_fail) {
     r.success = r.sessions_up == 0 && r.sessions_failed == r.sessions_attempted;
@@ -673,7 +737,9 @@ EmulatorReport Emulator::report() const {
     const uint64_t expected = uint64_t{config_.traffic_packets} * r.sessions_up;
     r.success = r.sessions_attempted > 0 && r.sessions_up == r.sessions_attempted &&
                 (!r.traffic_checked ||
-                 (r.packets_sent == expected && r.packets_returned == expected && r.packets_misdelivered == 0));
+                 (r.packets_sent == expected && r.packets_returned == expected && r.packets_misdelivered == 0)) &&
+                (!r.ipv6_traffic_checked ||
+                 (v6.sent == expected && v6.returned == expected && v6.misdelivered == 0));
   }
   return r;
 }

@@ -1,6 +1,8 @@
 // The LAC + subscriber emulator: T tunnels of S sessions each against one
-// LNS, every session running PPP to an IPv4 address, then probe traffic
-// through each, then teardown, with a report of what happened. Socket-free:
+// LNS, every session running PPP to an IPv4 address (and IPv6CP when asked),
+// then probe traffic through each (IPv6 too from a session's delegated
+// prefix, see subscriber_ipv6.h), then teardown, with a report of what
+// happened. Socket-free:
 // datagrams leave through EmulatorNetwork and come back via on_datagram(),
 // core-side probes are reported through on_core_packet(), and time comes
 // from a Clock, so unit tests run it against an in-memory LNS and the
@@ -26,6 +28,7 @@
 #include "controlplane/l2tp/avp.h"
 #include "tests/emulator/lac_tunnel.h"
 #include "tests/emulator/ppp_client.h"
+#include "tests/emulator/probe_packet_ipv6.h"
 
 namespace lns::emu {
 
@@ -69,6 +72,12 @@ struct EmulatorConfig {
   bool answer_echo = true;         // false: ignore LCP Echo-Requests once up
   double control_drop_percent = 0;  // L2TP control datagrams lost each way
   bool ipv6 = false;               // also run IPv6CP
+  // With ipv6: the AAA's prefix for each session, named like user_format
+  // (see subscriber_ipv6.h), e.g. "2001:db8:%x::/64". Each session then
+  // also sends IPv6 probes from inside its prefix to far_ipv6, counted
+  // apart from the IPv4 ones. Empty: no IPv6 probes.
+  std::string ipv6_prefix_format;
+  Ipv6Address far_ipv6 = {0x20, 0x01, 0x00, 0x02, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1};  // 2001:2::1 (RFC 5180)
   bool request_dns = true;
   std::optional<uint16_t> mru;
   uint64_t seed = 1;
@@ -120,6 +129,21 @@ struct SessionRecord {
   uint64_t sent = 0;
   uint64_t at_core = 0;
   uint64_t returned = 0;
+  // Where its IPv6 probes come from, once IPv6CP is open and its prefix known.
+  std::optional<Ipv6Address> ipv6;
+  uint64_t ipv6_sent = 0;
+  uint64_t ipv6_at_core = 0;
+  uint64_t ipv6_returned = 0;
+};
+
+// Probe counts of one IP version.
+struct TrafficCounts {
+  uint64_t sent = 0;
+  uint64_t at_core = 0;
+  uint64_t returned = 0;
+  uint64_t lost = 0;  // sent and never came back
+  double loss_percent = 0;
+  uint64_t misdelivered = 0;  // a probe arriving on the wrong session
 };
 
 struct EmulatorReport {
@@ -155,8 +179,13 @@ struct EmulatorReport {
   uint64_t control_retransmissions = 0;
   uint64_t control_dropped = 0;  // by control_drop_percent
 
+  // IPv6 probes (EmulatorConfig::ipv6_prefix_format), apart from the
+  // IPv4 ones above.
+  TrafficCounts ipv6_traffic;
+
   bool expect_fail = false;
   bool traffic_checked = false;
+  bool ipv6_traffic_checked = false;
   bool success = false;
   std::vector<SessionRecord> sessions;
 };
@@ -172,9 +201,9 @@ class Emulator final : private TunnelOutput, private LacTunnelListener {
   void start();
   // A UDP payload the LNS sent to tunnel `tunnel_index`'s socket.
   void on_datagram(uint32_t tunnel_index, absl::Span<const uint8_t> datagram);
-  // An IPv4 packet seen leaving the LNS on the core side. True when it is
-  // one of our probes (counted): the caller should reflect it.
-  bool on_core_packet(absl::Span<const uint8_t> ipv4_packet);
+  // An IPv4 or IPv6 packet seen leaving the LNS on the core side. True
+  // when it is one of our probes (counted): the caller should reflect it.
+  bool on_core_packet(absl::Span<const uint8_t> ip_packet);
 
   // Skips whatever is left before teardown (an operator's Ctrl-C).
   void request_teardown();
@@ -222,6 +251,9 @@ class Emulator final : private TunnelOutput, private LacTunnelListener {
   // When probe number k (from 0) may leave, at the configured rate.
   TimePoint probe_due(uint64_t k) const;
   void send_probes(TimePoint now);
+  void on_returned_ipv6(Session& s, absl::Span<const uint8_t> packet);
+  bool on_core_ipv6(absl::Span<const uint8_t> packet);
+  bool ipv6_probes() const { return config_.ipv6 && !config_.ipv6_prefix_format.empty(); }
   bool awaiting_lns_clear() const;
   void begin_teardown();
   void continue_teardown();
@@ -256,7 +288,12 @@ class Emulator final : private TunnelOutput, private LacTunnelListener {
   std::set<std::pair<TimePoint, uint32_t>> timers_;
 
   // Traffic.
-  std::vector<uint32_t> traffic_sessions_;
+  // One entry per session and IP version it sends probes over.
+  struct ProbeFlow {
+    uint32_t slot;
+    bool ipv6;
+  };
+  std::vector<ProbeFlow> traffic_flows_;
   uint64_t traffic_cursor_ = 0;  // probes sent so far, in round-robin order
   uint64_t traffic_total_ = 0;
   TimePoint traffic_started_{};
@@ -266,12 +303,17 @@ class Emulator final : private TunnelOutput, private LacTunnelListener {
   uint64_t packets_at_core_ = 0;
   uint64_t packets_returned_ = 0;
   uint64_t packets_misdelivered_ = 0;
+  uint64_t ipv6_sent_ = 0;
+  uint64_t ipv6_at_core_ = 0;
+  uint64_t ipv6_returned_ = 0;
+  uint64_t ipv6_misdelivered_ = 0;
 
   uint64_t control_dropped_ = 0;
   bool teardown_stops_sent_ = false;
 };
 
-// "user%d" with index 7 -> "user7"; also %0Nd / %Nd widths and %%.
+// "user%d" with index 7 -> "user7"; also %0Nd / %Nd widths, %x (lower-case
+// hexadecimal, same widths) and %%.
 std::string format_user(std::string_view format, uint32_t index);
 
 }  // namespace lns::emu

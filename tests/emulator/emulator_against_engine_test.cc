@@ -1,6 +1,7 @@
 // The whole emulator (LAC tunnels, calls, PPP clients, probe traffic,
 // teardown) against the LNS's real LnsEngine and PppSession in memory: what
 // the end-to-end tests will do over sockets against lnsd, on a FakeClock.
+#include <algorithm>
 #include <set>
 #include <string>
 
@@ -10,6 +11,7 @@
 #include "gtest/gtest.h"
 #include "tests/emulator/emulator.h"
 #include "tests/emulator/report_format.h"
+#include "tests/emulator/subscriber_ipv6.h"
 #include "tests/emulator/testing/in_memory_lns.h"
 
 namespace lns::emu {
@@ -265,6 +267,75 @@ TEST_F(EmulatorAgainstEngineTest, SurvivesTwentyPercentControlLossAtScale) {
   EXPECT_GT(r.control_retransmissions, 100u);
   EXPECT_EQ(r.packets_returned, 1000u);
   EXPECT_EQ(lns_->engine().session_count(), 0u);
+}
+
+// Routed IPv6: the LNS publishes each user's prefix when IPv6CP opens and
+// passes only IPv6 from inside it; the emulator knows the prefixes from the
+// same naming scheme and sends from prefix::<its IPv6CP interface id>.
+InMemoryLnsConfig lns_config_with_ipv6(uint32_t users, std::string_view prefix_format) {
+  InMemoryLnsConfig c = lns_config(users);
+  for (uint32_t i = 1; i <= users; ++i) c.ipv6_prefixes[absl::StrCat("user", i)] = *session_ipv6_prefix(prefix_format, i);
+  return c;
+}
+
+TEST_F(EmulatorAgainstEngineTest, Ipv6ProbesFromEachDelegatedPrefixGoBothWaysApartFromIpv4) {
+  EmulatorConfig config = emulator_config(3, 10);
+  config.traffic_packets = 4;
+  config.ipv6 = true;
+  config.ipv6_prefix_format = "2001:db8:%x::/64";
+  make(lns_config_with_ipv6(30, "2001:db8:%x::/64"), config);
+  const EmulatorReport r = run();
+
+  EXPECT_TRUE(r.success) << format_summary(r);
+  EXPECT_TRUE(r.ipv6_traffic_checked);
+  EXPECT_EQ(lns_->stats().ipv6_up, 30u);
+  EXPECT_EQ(r.packets_sent, 120u) << "IPv4 counts stay IPv4 only";
+  EXPECT_EQ(r.packets_returned, 120u);
+  EXPECT_EQ(r.ipv6_traffic.sent, 120u);
+  EXPECT_EQ(r.ipv6_traffic.at_core, 120u);
+  EXPECT_EQ(r.ipv6_traffic.returned, 120u);
+  EXPECT_EQ(r.ipv6_traffic.misdelivered, 0u);
+  EXPECT_EQ(lns_->stats().ipv6_spoofed, 0u);
+  for (const SessionRecord& s : r.sessions) {
+    ASSERT_TRUE(s.ipv6.has_value()) << s.user;
+    const Ipv6Prefix prefix = *session_ipv6_prefix("2001:db8:%x::/64", s.index);
+    EXPECT_TRUE(std::equal(prefix.address.begin(), prefix.address.begin() + 8, s.ipv6->begin())) << s.user;
+    EXPECT_NE(std::count(s.ipv6->begin() + 8, s.ipv6->end(), 0), 8) << "the interface id is not zero";
+    EXPECT_EQ(s.ipv6_sent, 4u);
+    EXPECT_EQ(s.ipv6_returned, 4u);
+  }
+}
+
+TEST_F(EmulatorAgainstEngineTest, Ipv6FromOutsideThePrefixIsLostAndTheRunFails) {
+  EmulatorConfig config = emulator_config(1, 5);
+  config.traffic_packets = 2;
+  config.drain_time = std::chrono::milliseconds(200);
+  config.ipv6 = true;
+  config.ipv6_prefix_format = "2001:db8:%x:1::/64";  // not what the LNS assigned
+  make(lns_config_with_ipv6(5, "2001:db8:%x::/64"), config);
+  const EmulatorReport r = run();
+
+  EXPECT_FALSE(r.success);
+  EXPECT_EQ(r.packets_returned, 10u) << "IPv4 is unaffected";
+  EXPECT_EQ(r.ipv6_traffic.sent, 10u);
+  EXPECT_EQ(r.ipv6_traffic.returned, 0u);
+  EXPECT_EQ(r.ipv6_traffic.lost, 10u);
+  EXPECT_EQ(lns_->stats().ipv6_spoofed, 10u);
+  EXPECT_THAT(format_summary(r), ::testing::HasSubstr("ipv6:     10 sent, 0 at core, 0 returned, 10 lost"));
+}
+
+TEST_F(EmulatorAgainstEngineTest, WithoutAPrefixFormatIpv6CpOpensButNoIpv6ProbesAreSent) {
+  EmulatorConfig config = emulator_config(1, 3);
+  config.traffic_packets = 2;
+  config.ipv6 = true;
+  make(lns_config_with_ipv6(3, "2001:db8:%x::/64"), config);
+  const EmulatorReport r = run();
+
+  EXPECT_TRUE(r.success) << format_summary(r);
+  EXPECT_FALSE(r.ipv6_traffic_checked);
+  EXPECT_EQ(lns_->stats().ipv6_up, 3u);
+  EXPECT_EQ(r.ipv6_traffic.sent, 0u);
+  EXPECT_EQ(r.packets_returned, 6u);
 }
 
 TEST_F(EmulatorAgainstEngineTest, UserNamesFollowTheFormatAndTheGlobalIndex) {

@@ -9,6 +9,7 @@
 #include "absl/strings/str_split.h"
 #include "controlplane/cli/string_view_compat.h"
 #include "tests/emulator/probe_packet.h"
+#include "tests/emulator/subscriber_ipv6.h"
 
 namespace lns::emu {
 namespace {
@@ -78,7 +79,7 @@ then tears everything down and prints a summary.
   --hide-avps             hide AVPs (needs --secret)
   --host-name NAME        Host Name AVP (lns-emulator)
   --traffic N             probes per session once all sessions are up (0)
-  --size N                probe IPv4 packet size in bytes (128)
+  --size N                probe IP packet size in bytes, IPv4 or IPv6 (128)
   --far ADDR              probe destination (198.18.0.1)
   --rate PPS              probes per second over all sessions, 0: unpaced (10000)
   --drain SECONDS         wait this long for replies after the last probe (3)
@@ -95,6 +96,12 @@ then tears everything down and prints a summary.
   --retries N             control message retransmissions before a tunnel
                           is given up (5, as RFC 2661 suggests)
   --ipv6                  also negotiate IPv6CP
+  --ipv6-prefix-format FMT  with --ipv6: each session's routed IPv6 prefix as
+                          the LNS's AAA assigns it; %x (or %d) is the session
+                          index, e.g. 2001:db8:%x::/64. PPP does not carry it
+                          (DHCPv6-PD would). Sessions then also send IPv6
+                          probes from prefix::<IPv6CP interface id>
+  --far-ipv6 ADDR         IPv6 probe destination (2001:2::1)
   --no-dns                do not ask for DNS servers in IPCP
   --l2tp-only             no PPP: a session is up once its call is connected
   --mru N                 ask for this LCP MRU
@@ -192,6 +199,19 @@ absl::StatusOr<EmulatorOptions> parse_emulator_options(const std::vector<std::st
          return assign(c.packet_size, parse_uint("size", v, kProbeMinSize, kProbeMaxSize));
        }},
       {"far", [&](std::string_view v) { return assign(c.far_address, parse_ipv4(v)); }},
+      {"ipv6-prefix-format",
+       [&](std::string_view v) {
+         if (v.empty()) return absl::InvalidArgumentError("--ipv6-prefix-format: must not be empty");
+         c.ipv6_prefix_format = std::string(v);
+         return absl::OkStatus();
+       }},
+      {"far-ipv6",
+       [&](std::string_view v) {
+         absl::StatusOr<Ipv6Address> a = parse_ipv6_address(v);
+         if (!a.ok()) return absl::InvalidArgumentError(absl::StrCat("--far-ipv6: ", a.status().message()));
+         c.far_ipv6 = *a;
+         return absl::OkStatus();
+       }},
       {"rate", [&](std::string_view v) { return assign(c.traffic_rate, parse_number("rate", v, 0, 1e9)); }},
       {"drain", [&](std::string_view v) { return assign(c.drain_time, parse_seconds("drain", v, 3600)); }},
       {"reflect-core",
@@ -262,6 +282,15 @@ absl::StatusOr<EmulatorOptions> parse_emulator_options(const std::vector<std::st
     return absl::InvalidArgumentError("--traffic needs PPP (drop --l2tp-only)");
   if (c.expect_fail && c.traffic_packets > 0)
     return absl::InvalidArgumentError("--expect-fail and --traffic do not go together");
+  if (!c.ipv6_prefix_format.empty()) {
+    if (!c.ipv6) return absl::InvalidArgumentError("--ipv6-prefix-format needs --ipv6");
+    // The first and the last session name the extremes of the format.
+    const uint64_t last = uint64_t{c.first_index} + uint64_t{c.tunnels} * c.sessions_per_tunnel - 1;
+    for (uint64_t index : {uint64_t{c.first_index}, last}) {
+      absl::StatusOr<Ipv6Prefix> p = session_ipv6_prefix(c.ipv6_prefix_format, static_cast<uint32_t>(index));
+      if (!p.ok()) return absl::InvalidArgumentError(absl::StrCat("--ipv6-prefix-format: ", p.status().message()));
+    }
+  }
   return o;
 }
 

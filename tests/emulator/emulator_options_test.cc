@@ -8,6 +8,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "tests/emulator/report_format.h"
+#include "tests/emulator/subscriber_ipv6.h"
 
 namespace lns::emu {
 namespace {
@@ -94,6 +95,30 @@ TEST(EmulatorOptions, HelpNeedsNothingElse) {
   EXPECT_THAT(emulator_usage(), HasSubstr("--reflect-core IFACE"));
 }
 
+TEST(EmulatorOptions, Ipv6PrefixFormatAndFarAddress) {
+  auto o = parse({"--lns", "192.0.2.1", "--ipv6", "--tunnels", "2", "--sessions", "20", "--ipv6-prefix-format",
+                  "2001:db8:%x::/64", "--far-ipv6", "2001:2::9"});
+  ASSERT_TRUE(o.ok()) << o.status();
+  EXPECT_EQ(o->emulator.ipv6_prefix_format, "2001:db8:%x::/64");
+  EXPECT_EQ(format_ipv6_address(o->emulator.far_ipv6), "2001:2::9");
+  EXPECT_EQ(format_ipv6_address(EmulatorConfig{}.far_ipv6), "2001:2::1") << "RFC 5180 benchmarking range";
+
+  o = parse({"--lns", "192.0.2.1", "--ipv6-prefix-format", "2001:db8:%x::/64"});
+  ASSERT_FALSE(o.ok());
+  EXPECT_THAT(o.status().message(), HasSubstr("needs --ipv6"));
+  o = parse({"--lns", "192.0.2.1", "--ipv6", "--ipv6-prefix-format", "2001:db8:%x::/96"});
+  ASSERT_FALSE(o.ok());
+  EXPECT_THAT(o.status().message(), HasSubstr("--ipv6-prefix-format"));
+  // The last session's index (0x10000) does not fit a 16-bit group.
+  o = parse({"--lns", "192.0.2.1", "--ipv6", "--sessions", "32768", "--tunnels", "2", "--ipv6-prefix-format",
+             "2001:db8:%x::/64"});
+  ASSERT_FALSE(o.ok());
+  EXPECT_THAT(o.status().message(), HasSubstr("session 65536"));
+  o = parse({"--lns", "192.0.2.1", "--far-ipv6", "198.18.0.1"});
+  ASSERT_FALSE(o.ok());
+  EXPECT_THAT(o.status().message(), HasSubstr("--far-ipv6"));
+}
+
 TEST(UserFormat, SubstitutesTheIndex) {
   EXPECT_EQ(format_user("user%d", 7), "user7");
   EXPECT_EQ(format_user("u%05d@isp", 42), "u00042@isp");
@@ -101,6 +126,8 @@ TEST(UserFormat, SubstitutesTheIndex) {
   EXPECT_EQ(format_user("100%%-%d", 1), "100%-1");
   EXPECT_EQ(format_user("fixed", 9), "fixed");
   EXPECT_EQ(format_user("odd%s%", 1), "odd%s%");
+  EXPECT_EQ(format_user("2001:db8:%x::/64", 26), "2001:db8:1a::/64");
+  EXPECT_EQ(format_user("%04x", 255), "00ff");
 }
 
 EmulatorReport sample_report() {
@@ -147,6 +174,21 @@ TEST(ReportFormat, JsonSessionListOnRequest) {
   const std::string json = format_json(sample_report(), true);
   EXPECT_THAT(json, HasSubstr(R"("session_list":[{"index":1,)"));
   EXPECT_THAT(json, HasSubstr(R"("user":"user1","state":"cleared","ipv4":"100.64.0.1")"));
+}
+
+TEST(ReportFormat, Ipv6TrafficIsCountedApart) {
+  EmulatorReport r = sample_report();
+  r.ipv6_traffic_checked = true;
+  r.ipv6_traffic = TrafficCounts{30, 30, 28, 2, 100.0 * 2 / 30, 1};
+  r.sessions[0].ipv6 = *parse_ipv6_address("2001:db8:1::5");
+  r.sessions[0].ipv6_sent = 10;
+  const std::string json = format_json(r, true);
+  EXPECT_THAT(json, HasSubstr(R"("traffic":{"sent":30,"at_core":30,"returned":29,)"));
+  EXPECT_THAT(json, HasSubstr(
+      R"("traffic_ipv6":{"checked":true,"sent":30,"at_core":30,"returned":28,"lost":2,"loss_percent":6.667,"misdelivered":1})"));
+  EXPECT_THAT(json, HasSubstr(R"("ipv6":"2001:db8:1::5","ipv6_sent":10,)"));
+  EXPECT_THAT(format_summary(r), HasSubstr("ipv6:     30 sent, 30 at core, 28 returned, 2 lost (6.67%), 1 misdelivered"));
+  EXPECT_THAT(format_json(sample_report(), false), HasSubstr(R"("traffic_ipv6":{"checked":false,"sent":0,)"));
 }
 
 TEST(ReportFormat, SummaryNamesFailuresAndLoss) {

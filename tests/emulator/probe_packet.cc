@@ -5,6 +5,7 @@
 
 #include "common/byte_order.h"
 #include "common/checksum.h"
+#include "tests/emulator/probe_packet_ipv6.h"
 
 namespace lns::emu {
 namespace {
@@ -42,12 +43,7 @@ void build_probe(const Probe& probe, size_t size, std::vector<uint8_t>& out) {
   store_be16(udp, static_cast<uint16_t>(kProbeSourcePort + probe.session_index % 20000));
   store_be16(udp + 2, kProbeDestinationPort);
   store_be16(udp + 4, static_cast<uint16_t>(udp_length));
-  uint8_t* payload = udp + kUdpHeaderSize;
-  std::memcpy(payload, kMarker, sizeof kMarker);
-  store_be32(payload + 8, probe.session_index);
-  store_be32(payload + 12, probe.sequence);
-  // A recognisable filler makes truncation or corruption visible in a capture.
-  for (size_t i = kProbeMarkerSize; i < udp_length - kUdpHeaderSize; ++i) payload[i] = static_cast<uint8_t>(i);
+  write_probe_payload(probe.session_index, probe.sequence, absl::MakeSpan(udp + kUdpHeaderSize, udp_length - kUdpHeaderSize));
   store_be16(udp + 6, udp_checksum(ip, udp_length));
 }
 
@@ -60,13 +56,12 @@ std::optional<Probe> parse_probe(absl::Span<const uint8_t> packet) {
   if ((load_be16(ip + 6) & 0x3FFF) != 0) return std::nullopt;  // a fragment
   const uint8_t* udp = ip + kIpv4HeaderSize;
   if (load_be16(udp + 4) != total - kIpv4HeaderSize) return std::nullopt;
-  const uint8_t* payload = udp + kUdpHeaderSize;
-  if (std::memcmp(payload, kMarker, sizeof kMarker) != 0) return std::nullopt;
   Probe p;
+  if (!read_probe_payload(absl::MakeConstSpan(udp + kUdpHeaderSize, total - kIpv4HeaderSize - kUdpHeaderSize),
+                          &p.session_index, &p.sequence))
+    return std::nullopt;
   p.source = load_be32(ip + 12);
   p.destination = load_be32(ip + 16);
-  p.session_index = load_be32(payload + 8);
-  p.sequence = load_be32(payload + 12);
   return p;
 }
 
@@ -97,12 +92,33 @@ bool reflect_probe_frame(absl::Span<uint8_t> frame) {
     offset += 4;
     ethertype = load_be16(frame.data() + offset);
   }
-  if (ethertype != 0x0800) return false;
-  if (!reflect_probe(frame.subspan(offset + 2))) return false;
+  const absl::Span<uint8_t> ip = frame.subspan(offset + 2);
+  if (ethertype == 0x0800) {
+    if (!reflect_probe(ip)) return false;
+  } else if (ethertype == 0x86DD) {
+    if (!reflect_probe_ipv6(ip)) return false;
+  } else {
+    return false;
+  }
   uint8_t macs[12];
   std::memcpy(macs, frame.data(), 12);
   std::memcpy(frame.data(), macs + 6, 6);
   std::memcpy(frame.data() + 6, macs, 6);
+  return true;
+}
+
+void write_probe_payload(uint32_t session_index, uint32_t sequence, absl::Span<uint8_t> payload) {
+  std::memcpy(payload.data(), kMarker, sizeof kMarker);
+  store_be32(payload.data() + 8, session_index);
+  store_be32(payload.data() + 12, sequence);
+  // A recognisable filler makes truncation or corruption visible in a capture.
+  for (size_t i = kProbeMarkerSize; i < payload.size(); ++i) payload[i] = static_cast<uint8_t>(i);
+}
+
+bool read_probe_payload(absl::Span<const uint8_t> payload, uint32_t* session_index, uint32_t* sequence) {
+  if (payload.size() < kProbeMarkerSize || std::memcmp(payload.data(), kMarker, sizeof kMarker) != 0) return false;
+  *session_index = load_be32(payload.data() + 8);
+  *sequence = load_be32(payload.data() + 12);
   return true;
 }
 

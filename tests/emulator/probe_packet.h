@@ -47,6 +47,14 @@ bool reflect_probe(absl::Span<uint8_t> ipv4_packet);
 // The same for an Ethernet frame seen on the core side (optionally with one
 // 802.1Q tag): the MAC addresses are swapped too, so the reply goes back to
 // whoever sent the probe.
+// IPv6 probes (probe_packet_ipv6.h) are reflected too.
 bool reflect_probe_frame(absl::Span<uint8_t> frame);
+
+// The UDP payload probes of both IP versions carry: marker, session index,
+// sequence, then a counting filler. `payload` holds at least
+// kProbeMarkerSize octets.
+void write_probe_payload(uint32_t session_index, uint32_t sequence, absl::Span<uint8_t> payload);
+// False when `payload` does not start with the marker.
+bool read_probe_payload(absl::Span<const uint8_t> payload, uint32_t* session_index, uint32_t* sequence);
 
 }  // namespace lns::emu

@@ -3,6 +3,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "controlplane/cli/json_writer.h"
+#include "tests/emulator/subscriber_ipv6.h"
 
 namespace lns::emu {
 namespace {
@@ -48,6 +49,12 @@ std::string format_summary(const EmulatorReport& r) {
     absl::StrAppendFormat(&out, "traffic:  %u sent, %u at core, %u returned, %u lost (%.2f%%)%s\n", r.packets_sent,
                           r.packets_at_core, r.packets_returned, r.packets_lost, r.loss_percent,
                           r.packets_misdelivered ? absl::StrCat(", ", r.packets_misdelivered, " misdelivered") : "");
+  }
+  if (r.ipv6_traffic_checked) {
+    const TrafficCounts& t = r.ipv6_traffic;
+    absl::StrAppendFormat(&out, "ipv6:     %u sent, %u at core, %u returned, %u lost (%.2f%%)%s\n", t.sent, t.at_core,
+                          t.returned, t.lost, t.loss_percent,
+                          t.misdelivered ? absl::StrCat(", ", t.misdelivered, " misdelivered") : "");
   }
   absl::StrAppendFormat(&out, "echo:     %u requests, %u replies\n", r.echo_requests, r.echo_replies);
   absl::StrAppendFormat(&out, "control:  %u retransmissions, %u dropped on purpose\n", r.control_retransmissions,
@@ -101,6 +108,16 @@ std::string format_json(const EmulatorReport& r, bool include_sessions) {
   w.key("misdelivered").number(r.packets_misdelivered);
   w.end_object();
 
+  w.key("traffic_ipv6").begin_object();
+  w.key("checked").boolean(r.ipv6_traffic_checked);
+  w.key("sent").number(r.ipv6_traffic.sent);
+  w.key("at_core").number(r.ipv6_traffic.at_core);
+  w.key("returned").number(r.ipv6_traffic.returned);
+  w.key("lost").number(r.ipv6_traffic.lost);
+  w.key("loss_percent").decimal(r.ipv6_traffic.loss_percent, 3);
+  w.key("misdelivered").number(r.ipv6_traffic.misdelivered);
+  w.end_object();
+
   w.key("echo").begin_object();
   w.key("requests").number(r.echo_requests);
   w.key("replies").number(r.echo_replies);
@@ -138,6 +155,15 @@ std::string format_json(const EmulatorReport& r, bool include_sessions) {
       w.key("sent").number(s.sent);
       w.key("at_core").number(s.at_core);
       w.key("returned").number(s.returned);
+      w.key("ipv6");
+      if (s.ipv6) {
+        w.string(format_ipv6_address(*s.ipv6));
+      } else {
+        w.null();
+      }
+      w.key("ipv6_sent").number(s.ipv6_sent);
+      w.key("ipv6_at_core").number(s.ipv6_at_core);
+      w.key("ipv6_returned").number(s.ipv6_returned);
       w.end_object();
     }
     w.end_array();

@@ -21,11 +21,14 @@ std::string format_summary(const EmulatorReport& report);
 //  "cdn_results":{"R/E":count},"cdn_messages":{"R/E":"text"},
 //  "setup":{"seconds","rate"},"total_seconds",
 //  "traffic":{"sent","at_core","returned","lost","loss_percent","misdelivered"},
+//  "traffic_ipv6":{"checked","sent","at_core","returned","lost","loss_percent",
+//                  "misdelivered"},   -- IPv6 probes; "traffic" is IPv4 only
 //  "echo":{"requests","replies"},
 //  "control":{"retransmissions","dropped"},
 //  "session_list":[{"index","tunnel","session_id","lns_tunnel_id",
 //     "lns_session_id","user","state","ipv4","reason","cdn","sent",
-//     "at_core","returned"}]}   -- session_list only with include_sessions
+//     "at_core","returned","ipv6","ipv6_sent","ipv6_at_core","ipv6_returned"}]}
+//     -- session_list only with include_sessions
 std::string format_json(const EmulatorReport& report, bool include_sessions);
 
 }  // namespace lns::emu

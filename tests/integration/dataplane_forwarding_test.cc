@@ -382,6 +382,25 @@ TEST_F(ForwardingTest, TcpMssIsClampedBothWays) {
   EXPECT_EQ(down[0], expected_access(test::ipv4(kHost, kSub, 6, test::tcp_syn_v4(kHost, kSub, 1400), {.ttl = 63})));
 }
 
+// The configured clamp (1400 here) is an IPv4 MSS: session MTU - 40. IPv6
+// headers are 20 octets longer, so IPv6 SYNs get 20 less, or every
+// full-size IPv6 segment would exceed the session MTU and, never fragmented,
+// be dropped downstream.
+TEST_F(ForwardingTest, TcpMssOfIpv6IsClampedTwentyOctetsLowerBothWays) {
+  auto syn_up = test::ipv6(kSub6, kHost6, 6, test::tcp_syn_v6(kSub6, kHost6, 1440));
+  r_->inject(Side::kAccess, upstream_frame(test::ppp(0x0057, syn_up)));
+  auto syn_down = test::ipv6(kHost6, kSub6, 6, test::tcp_syn_v6(kHost6, kSub6, 1440));
+  r_->inject(Side::kCore, test::concat(test::ethernet(r_->mac(Side::kCore), kRouterMac, 0x86dd), syn_down));
+  r_->poll();
+  auto up = r_->collect(Side::kCore);
+  ASSERT_EQ(up.size(), 1u);
+  EXPECT_EQ(up[0], expected_core(test::ipv6(kSub6, kHost6, 6, test::tcp_syn_v6(kSub6, kHost6, 1380), 63), 0x86dd));
+  auto down = r_->collect(Side::kAccess);
+  ASSERT_EQ(down.size(), 1u);
+  EXPECT_EQ(down[0],
+            expected_access(test::ipv6(kHost6, kSub6, 6, test::tcp_syn_v6(kHost6, kSub6, 1380), 63), 0x0057));
+}
+
 TEST_F(ForwardingTest, DownstreamOverMtuIsFragmentedOrDroppedWithDf) {
   auto big = test::ipv4(kHost, kSub, 17, test::payload_bytes(2000), {.id = 77});
   r_->inject(Side::kCore, test::concat(test::ethernet(r_->mac(Side::kCore), kRouterMac, 0x0800), big));

@@ -184,4 +184,18 @@ inline Bytes tcp_syn_v4(uint32_t src, uint32_t dst, uint16_t mss) {
   return t;
 }
 
+// TCP SYN with an MSS option; checksum over the IPv6 pseudo-header.
+inline Bytes tcp_syn_v6(const std::array<uint8_t, 16>& src, const std::array<uint8_t, 16>& dst, uint16_t mss) {
+  Bytes t = tcp_syn_v4(0, 0, mss);
+  set16(t, 16, 0);
+  Bytes pseudo(src.begin(), src.end());
+  pseudo.insert(pseudo.end(), dst.begin(), dst.end());
+  put32(pseudo, static_cast<uint32_t>(t.size()));
+  put32(pseudo, 6);
+  uint32_t sum = ones_complement_sum(pseudo.data(), pseudo.size());
+  sum = ones_complement_sum(t.data(), t.size(), sum);
+  set16(t, 16, static_cast<uint16_t>(~sum));
+  return t;
+}
+
 }  // namespace lns::test

@@ -6,6 +6,7 @@
 #include "common/l2tp_header.h"
 #include "common/ppp_header.h"
 #include "tests/emulator/probe_packet.h"
+#include "tests/emulator/probe_packet_ipv6.h"
 
 namespace lns::emu::testing {
 namespace {
@@ -13,6 +14,14 @@ namespace {
 constexpr uint32_t kLacAddress = 0xC0000202;  // 192.0.2.2
 constexpr uint16_t kFirstLacPort = 10000;
 constexpr uint64_t kStallLimit = 1'000'000;
+
+bool in_prefix(const Ipv6Address& a, const Ipv6Prefix& p) {
+  for (uint32_t bit = 0; bit < p.length; ++bit) {
+    const uint8_t mask = static_cast<uint8_t>(0x80 >> (bit % 8));
+    if ((a[bit / 8] & mask) != (p.address[bit / 8] & mask)) return false;
+  }
+  return true;
+}
 
 }  // namespace
 
@@ -40,14 +49,23 @@ struct InMemoryLns::Subscriber final : ppp::PacketSink, ppp::PppSessionListener 
   Subscriber(InMemoryLns& l, const l2tp::SessionInfo& i) : lns(l), info(i) {}
 
   void send(uint16_t protocol, absl::Span<const uint8_t> packet) override { lns.to_subscriber(*this, protocol, packet); }
-  void on_authenticated(const std::string&) override { ++lns.stats_.authenticated; }
+  void on_authenticated(const std::string& name) override {
+    user = name;
+    ++lns.stats_.authenticated;
+  }
   void on_ipv4_up(uint32_t address) override {
     ipv4 = address;
     lns.by_address_[address] = this;
     ++lns.stats_.ipv4_up;
   }
   void on_ipv4_down() override { lns.by_address_.erase(ipv4); }
-  void on_ipv6_up(uint64_t, uint64_t) override {}
+  void on_ipv6_up(uint64_t, uint64_t) override {
+    auto it = lns.config_.ipv6_prefixes.find(user);
+    if (it == lns.config_.ipv6_prefixes.end()) return;
+    ipv6_prefix = it->second;
+    ++lns.stats_.ipv6_up;
+  }
+  void on_ipv6_down() override { ipv6_prefix.reset(); }
   void on_down(ppp::PppDownReason reason) override {
     ++lns.stats_.ppp_down;
     ++lns.stats_.ppp_down_reasons[std::string(ppp::to_string(reason))];
@@ -66,6 +84,8 @@ struct InMemoryLns::Subscriber final : ppp::PacketSink, ppp::PppSessionListener 
   l2tp::SessionInfo info;
   std::unique_ptr<ppp::PppSession> ppp;
   uint32_t ipv4 = 0;
+  std::string user;
+  std::optional<Ipv6Prefix> ipv6_prefix;  // routed while IPv6CP is open
   bool closed_by_l2tp = false;
 };
 
@@ -157,6 +177,10 @@ void InMemoryLns::to_lns_data(uint32_t tunnel_index, absl::Span<const uint8_t> d
     ++stats_.data_dropped;
     return;
   }
+  if (ph.protocol == kPppIpv6) {
+    forward_ipv6(s, std::vector<uint8_t>(frame.begin() + ph.length, frame.end()));
+    return;
+  }
   if (ph.protocol != kPppIpv4) {
     (void)s.ppp->receive_frame(frame);
     return;
@@ -174,6 +198,28 @@ void InMemoryLns::to_lns_data(uint32_t tunnel_index, absl::Span<const uint8_t> d
   auto back = by_address_.find(probe->source);
   if (back == by_address_.end()) return;
   to_subscriber(*back->second, kPppIpv4, packet);
+}
+
+void InMemoryLns::forward_ipv6(Subscriber& s, std::vector<uint8_t> packet) {
+  const std::optional<Ipv6Probe> probe = parse_probe_ipv6(packet);
+  if (!s.ipv6_prefix || !probe) {
+    ++stats_.data_dropped;
+    return;
+  }
+  if (!in_prefix(probe->source, *s.ipv6_prefix)) {
+    ++stats_.ipv6_spoofed;
+    ++stats_.data_dropped;
+    return;
+  }
+  if (emulator_ == nullptr || !emulator_->on_core_packet(packet)) return;
+  ++stats_.probes_forwarded;
+  if (!config_.reflect_probes || !reflect_probe_ipv6(absl::MakeSpan(packet))) return;
+  // Downstream: whichever session's prefix holds the destination.
+  for (auto& [key, other] : subscribers_) {
+    if (other->closed_by_l2tp || !other->ipv6_prefix || !in_prefix(probe->source, *other->ipv6_prefix)) continue;
+    to_subscriber(*other, kPppIpv6, packet);
+    return;
+  }
 }
 
 void InMemoryLns::deliver(Datagram d) {

@@ -20,6 +20,7 @@
 #include "controlplane/l2tp/engine.h"
 #include "controlplane/ppp/ppp_session.h"
 #include "tests/emulator/emulator.h"
+#include "tests/emulator/subscriber_ipv6.h"
 
 namespace lns::emu::testing {
 
@@ -29,6 +30,9 @@ struct InMemoryLnsConfig {
   // User name -> PAP password / CHAP secret.
   std::map<std::string, std::string> users;
   uint32_t first_address = 0x64400001;  // 100.64.0.1
+  // User name -> routed IPv6 prefix, published when IPv6CP opens (as lnsd's
+  // AAA does); upstream IPv6 must come from inside it.
+  std::map<std::string, Ipv6Prefix> ipv6_prefixes;
   bool reflect_probes = true;
   Duration delay = std::chrono::milliseconds(1);
 };
@@ -40,6 +44,8 @@ struct InMemoryLnsStats {
   uint64_t ppp_down = 0;
   std::map<std::string, uint64_t> ppp_down_reasons;
   uint64_t probes_forwarded = 0;  // upstream probes the emulator recognised
+  uint64_t ipv6_up = 0;           // IPv6CP opened with a prefix to route
+  uint64_t ipv6_spoofed = 0;      // IPv6 from outside the session's prefix
   uint64_t data_dropped = 0;      // data for an unknown or not yet routed session
   uint64_t stalls = 0;
 };
@@ -81,6 +87,7 @@ class InMemoryLns final : public EmulatorNetwork, private l2tp::DatagramSink, pr
   void deliver(Datagram d);
   void to_lns_data(uint32_t tunnel_index, absl::Span<const uint8_t> datagram);
   void to_subscriber(Subscriber& s, uint16_t protocol, absl::Span<const uint8_t> information);
+  void forward_ipv6(Subscriber& s, std::vector<uint8_t> packet);
   void run_deferred();
   std::optional<TimePoint> next_event() const;
 

@@ -299,6 +299,12 @@ TEST(ClampMss, Ipv6SynAboveTheClampIsClampedWithValidChecksumForEveryLayout) {
   }
 }
 
+TEST(ClampMss, TheIpv6ClampFillsTheSameMtuAsTheIpv4One) {
+  EXPECT_EQ(ipv6_mss_for(1420), 1400) << "MTU 1460: 20 + 20 + 1420 = 40 + 20 + 1400";
+  EXPECT_EQ(ipv6_mss_for(536), 516);
+  EXPECT_EQ(ipv6_mss_for(0), 0) << "off stays off";
+}
+
 TEST(ClampMss, SynAckIsClampedToo) {
   auto p = syn_v4(mss_option(1460), kTcpSyn | kTcpAck);
   ASSERT_TRUE(clamp_mss_ipv4(p.data(), static_cast<uint32_t>(p.size()), kClamp));

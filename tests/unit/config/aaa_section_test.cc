@@ -324,6 +324,37 @@ TEST(AaaSectionErrors, DelegatedPrefixesHaveOneOwner) {
                           "subscriber prefixes of static_sessions.[0] (line 6)"));
 }
 
+// The data plane routes IPv6 with one table per prefix length, at most
+// four; a fifth length would leave its subscribers with no IPv6 routed.
+TEST(AaaSectionErrors, AtMostFourDistinctDelegatedPrefixLengths) {
+  ConfigText text;
+  text.sessions = {session(1, 1, "100.64.0.1", "ipv6_prefix = \"2001:db8:100::/64\";")};
+  text.extra =
+      "aaa = { users = (\n"
+      "{ name = \"a\"; password = \"x\"; ipv6_prefix = \"2001:db8:a::/48\"; },\n"
+      "{ name = \"b\"; password = \"x\"; ipv6_prefix = \"2001:db8:b::/56\"; },\n"
+      "{ name = \"c\"; password = \"x\"; ipv6_prefix = \"2001:db8:c::/60\"; },\n"
+      "{ name = \"d\"; password = \"x\"; ipv6_prefix = \"2001:db8:d::/62\"; },\n"
+      "{ name = \"e\"; password = \"x\"; ipv6_prefix = \"2001:db8:e::/62\"; },\n"
+      "{ name = \"f\"; password = \"x\"; ipv6_prefix = \"2001:db8:f::/56\"; }\n"
+      "); };\n";
+  EXPECT_THAT(errors_of(text.load()),
+              ElementsAre("t.cfg:12: aaa.users.[3].ipv6_prefix: 2001:db8:d::/62: at most 4 distinct IPv6 "
+                          "prefix lengths can be routed, and /64, /48, /56, /60 are in use"));
+}
+
+TEST(AaaSection, FourDelegatedPrefixLengthsAreFine) {
+  ConfigText text;
+  text.extra =
+      "aaa = { users = (\n"
+      "{ name = \"a\"; password = \"x\"; ipv6_prefix = \"2001:db8:a::/48\"; },\n"
+      "{ name = \"b\"; password = \"x\"; ipv6_prefix = \"2001:db8:b::/56\"; },\n"
+      "{ name = \"c\"; password = \"x\"; ipv6_prefix = \"2001:db8:c::/60\"; },\n"
+      "{ name = \"d\"; password = \"x\"; ipv6_prefix = \"2001:db8:d::/64\"; }\n"
+      "); };\n";
+  EXPECT_THAT(errors_of(text.load()), ::testing::IsEmpty());
+}
+
 TEST(AaaSection, ManySubscribersAreCheckedQuickly) {
   // 100,000 subscribers with fixed addresses and prefixes, one duplicate.
   Config config;
