@@ -1,0 +1,81 @@
+#include "tests/lnsgen/frame_templates.h"
+
+#include <algorithm>
+#include <vector>
+
+#include "common/byte_order.h"
+#include "common/checksum.h"
+
+namespace lns::gen {
+namespace {
+
+constexpr size_t kEthernet = 14, kIpv4 = 20, kUdp = 8;
+constexpr size_t kUdpChecksumInFrame = kEthernet + kIpv4 + 6;
+
+uint16_t clamp_size(uint16_t size) { return std::clamp(size, kMinPacketSize, kMaxPacketSize); }
+
+// The subscriber's IPv4/UDP packet, all zeros after the UDP header.
+std::vector<uint8_t> inner_packet(uint32_t src, uint32_t dst, uint16_t size) {
+  std::vector<uint8_t> p(size, 0);
+  p[0] = 0x45;
+  store_be16(&p[2], size);
+  store_be16(&p[6], 0x4000);  // DF: lnsd must not need to fragment it
+  p[8] = 64;
+  p[9] = 17;
+  store_be32(&p[12], src);
+  store_be32(&p[16], dst);
+  store_be16(&p[10], internet_checksum(p.data(), kIpv4));
+  store_be16(&p[20], kProbeSourcePort);
+  store_be16(&p[22], kProbeDestinationPort);
+  store_be16(&p[24], static_cast<uint16_t>(size - kIpv4));
+  return p;
+}
+
+FrameTemplate finish(std::vector<uint8_t> frame, size_t header_len) {
+  frame[kUdpChecksumInFrame] = 0;
+  frame[kUdpChecksumInFrame + 1] = 0;
+  FrameTemplate t;
+  t.header_len = static_cast<uint16_t>(header_len);
+  t.frame_len = static_cast<uint16_t>(frame.size());
+  std::copy_n(frame.begin(), header_len, t.header.begin());
+  return t;
+}
+
+}  // namespace
+
+FrameTemplate upstream_template(const Endpoints& e, const SessionAddress& s, uint16_t packet_size) {
+  const uint16_t size = clamp_size(packet_size);
+  const std::vector<uint8_t> inner = inner_packet(s.subscriber_ip, e.far_ip, size);
+  // L2TP data header without optional fields, then PPP in HDLC-like framing.
+  std::vector<uint8_t> payload = {0x00, 0x02, 0, 0, 0, 0, 0xff, 0x03, 0x00, 0x21};
+  store_be16(&payload[2], s.lns_tunnel_id);
+  store_be16(&payload[4], s.lns_session_id);
+  payload.insert(payload.end(), inner.begin(), inner.end());
+  UdpFrame f;
+  f.src_mac = e.access_mac;
+  f.dst_mac = e.lns_access_mac;
+  f.src_ip = e.lac_ip;
+  f.dst_ip = e.lns_ip;
+  f.src_port = s.lac_port;
+  f.dst_port = 1701;
+  f.payload = payload;
+  std::vector<uint8_t> frame = build_udp_frame(f, 0);
+  return finish(std::move(frame), kEthernet + kIpv4 + kUdp + 10 + kIpv4 + kUdp);
+}
+
+FrameTemplate downstream_template(const Endpoints& e, const SessionAddress& s, uint16_t packet_size) {
+  const uint16_t size = clamp_size(packet_size);
+  const std::vector<uint8_t> zeros(size - kIpv4 - kUdp, 0);
+  UdpFrame f;
+  f.src_mac = e.core_mac;
+  f.dst_mac = e.lns_core_mac;
+  f.src_ip = e.far_ip;
+  f.dst_ip = s.subscriber_ip;
+  f.src_port = kProbeDestinationPort;
+  f.dst_port = kProbeSourcePort;
+  f.payload = zeros;
+  std::vector<uint8_t> frame = build_udp_frame(f, 0);
+  return finish(std::move(frame), kEthernet + kIpv4 + kUdp);
+}
+
+}  // namespace lns::gen
