@@ -221,6 +221,15 @@ int run(const LnsgenOptions& o) {
     summary.ran = true;
   }
 
+  if (o.hold_s > 0) {
+    std::fprintf(stderr, "lnsgen: holding %u sessions for %.1f s\n", summary.sessions, o.hold_s);
+    std::fflush(stderr);
+    const uint64_t hz = rte_get_tsc_hz();
+    const uint64_t until = rte_rdtsc() + static_cast<uint64_t>(o.hold_s * static_cast<double>(hz));
+    while (rte_rdtsc() < until)
+      if (path.step(access, core) == 0) rte_delay_us_sleep(kIdleSleepUs);
+  }
+
   // Phase 3: teardown.
   bool success = true;
   std::string emulator_json = "null";

@@ -76,6 +76,9 @@ Traffic:
   --imix                  7:4:1 of 64/576/1400-octet packets instead
   --burst N               packets per tx_burst, 1..64 (32)
   --drain SECONDS         wait at most this long for the last packets (0.5)
+  --hold SECONDS          then keep the sessions (and the ports) up this long
+                          before teardown; "lnsgen: holding" on stderr says
+                          when it starts (0)
   --json                  print the report as one JSON object
   --help
 
@@ -116,6 +119,7 @@ absl::StatusOr<LnsgenOptions> parse_lnsgen_options(const std::vector<std::string
       {"arp-timeout", [&](std::string_view v) { return set_number(o.arp_timeout_s, "arp-timeout", v, 0.1, 600); }},
       {"rate", [&](std::string_view v) { return set_number(t.rate_pps, "rate", v, 0, 1e9); }},
       {"duration", [&](std::string_view v) { return set_number(t.duration_s, "duration", v, 0, 86400); }},
+      {"hold", [&](std::string_view v) { return set_number(o.hold_s, "hold", v, 0, 86400); }},
       {"drain", [&](std::string_view v) { return set_number(t.drain_s, "drain", v, 0, 600); }},
       {"size",
        [&](std::string_view v) {
@@ -177,7 +181,7 @@ absl::StatusOr<LnsgenOptions> parse_lnsgen_options(const std::vector<std::string
     have_lns |= name == "lns";
     have_local |= name == "local";
     have_local_port |= name == "local-port";
-    for (std::string_view refused : {"traffic", "reflect-core", "hold", "json-sessions", "drop"})
+    for (std::string_view refused : {"traffic", "reflect-core", "json-sessions", "drop"})
       if (name == refused)
         return absl::InvalidArgumentError(absl::StrCat("--", av(name), " is an lns-emulator option lnsgen does not take"));
     rest.push_back(arg);

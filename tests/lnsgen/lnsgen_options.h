@@ -26,6 +26,7 @@ struct LnsgenOptions {
   std::optional<MacBytes> lns_mac;
   std::optional<MacBytes> lns_core_mac;
   double arp_timeout_s = 5;
+  double hold_s = 0;  // after the traffic, keep sessions and ports up this long
   bool no_control = false;  // synthetic sessions, no L2TP/PPP (forwarding baselines)
   bool json = false;
   bool help = false;

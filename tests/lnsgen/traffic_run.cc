@@ -29,7 +29,31 @@ struct Stream {
   uint64_t scheduled = 0;  // schedule slots used (sent, refused or given up)
   uint64_t first_tsc = 0;
   uint64_t last_tsc = 0;
+  // Built but refused by a full TX ring: sent before anything new is built,
+  // so a generator faster than its peer does not spin building and freeing.
+  rte_mbuf* pending[kMaxBurst] = {};
+  uint16_t pending_count = 0;
+  uint16_t pending_first = 0;
 };
+
+// Transmits what is pending; true when nothing is left.
+bool flush_pending(Stream& s, uint64_t now) {
+  const uint16_t sent = rte_eth_tx_burst(s.port, 0, s.pending + s.pending_first, s.pending_count);
+  s.result->sent += sent;
+  s.result->tx_full += s.pending_count - sent;
+  s.pending_first += sent;
+  s.pending_count -= sent;
+  if (sent != 0) {
+    if (s.first_tsc == 0) s.first_tsc = now;
+    s.last_tsc = now;
+  }
+  return s.pending_count == 0;
+}
+
+void drop_pending(Stream& s) {
+  if (s.pending_count != 0) rte_pktmbuf_free_bulk(s.pending + s.pending_first, s.pending_count);
+  s.pending_count = 0;
+}
 
 Stream make_stream(DirectionResult& result, uint16_t port, const TrafficConfig& config, const Endpoints& e,
                    const std::vector<SessionAddress>& sessions, bool upstream) {
@@ -52,6 +76,7 @@ Stream make_stream(DirectionResult& result, uint16_t port, const TrafficConfig& 
 
 // Sends up to one burst if the schedule allows; `now` is this loop's TSC.
 void send_burst(Stream& s, rte_mempool* pool, uint16_t burst, double packets_per_cycle, uint64_t start, uint64_t now) {
+  if (s.pending_count != 0 && !flush_pending(s, now)) return;
   uint64_t n = burst;
   if (packets_per_cycle > 0) {
     const uint64_t due = static_cast<uint64_t>(static_cast<double>(now - start) * packets_per_cycle);
@@ -64,34 +89,23 @@ void send_burst(Stream& s, rte_mempool* pool, uint16_t burst, double packets_per
     }
     n = std::min<uint64_t>(owed, burst);
   }
-  rte_mbuf* pkts[kMaxBurst];
-  if (rte_pktmbuf_alloc_bulk(pool, pkts, static_cast<unsigned>(n)) != 0) {
+  if (rte_pktmbuf_alloc_bulk(pool, s.pending, static_cast<unsigned>(n)) != 0) {
     ++s.result->no_mbuf;
     return;
   }
-  uint64_t bytes = 0;
   for (uint64_t i = 0; i < n; ++i) {
     const FrameTemplate& t = s.templates[size_t{s.next_session} * s.sizes + s.size_slots[s.next_slot]];
-    rte_mbuf* m = pkts[i];
+    rte_mbuf* m = s.pending[i];
     m->data_len = t.frame_len;
     m->pkt_len = t.frame_len;
     fill_frame(rte_pktmbuf_mtod(m, uint8_t*), t, Stamp{kStampMagic, s.next_session, s.sequence++, now});
-    bytes += t.frame_len;
     if (++s.next_session == s.sessions) s.next_session = 0;
     if (++s.next_slot == s.size_slots.size()) s.next_slot = 0;
   }
-  const uint16_t sent = rte_eth_tx_burst(s.port, 0, pkts, static_cast<uint16_t>(n));
-  if (sent < n) {
-    rte_pktmbuf_free_bulk(pkts + sent, static_cast<unsigned>(n - sent));
-    s.result->tx_full += n - sent;
-  }
   s.scheduled += n;
-  s.result->sent += sent;
-  // Frame bytes of what was sent, approximately (the refused tail is
-  // counted too; tx_full says how often that happens).
-  s.result->sent_bytes += sent == n ? bytes : bytes * sent / n;
-  if (s.first_tsc == 0) s.first_tsc = now;
-  s.last_tsc = now;
+  s.pending_first = 0;
+  s.pending_count = static_cast<uint16_t>(n);
+  flush_pending(s, now);
 }
 
 // Receives one burst from `port`; stamped frames count for `result`, the
@@ -165,6 +179,7 @@ TrafficResult run_traffic(const TrafficConfig& config, const TrafficPorts& ports
       next_control = now + control_interval;
     }
   }
+  for (Stream* s : {&up_stream, &down_stream}) drop_pending(*s);
   for (Stream* s : {&up_stream, &down_stream})
     s->result->send_seconds = s->last_tsc > s->first_tsc ? static_cast<double>(s->last_tsc - s->first_tsc) / hz : 0;
   return r;

@@ -50,11 +50,10 @@ class TrafficControl {
 struct DirectionResult {
   bool enabled = false;
   uint64_t sent = 0;        // accepted by tx_burst
-  uint64_t tx_full = 0;     // built but refused by a full TX ring (not offered)
+  uint64_t tx_full = 0;     // refused by a full TX ring (retried, not lost)
   uint64_t no_mbuf = 0;     // bursts skipped for want of mbufs
   uint64_t behind = 0;      // schedule slots given up after a stall
   uint64_t received = 0;
-  uint64_t sent_bytes = 0;  // inner IPv4 bytes
   uint64_t received_after_end = 0;
   double send_seconds = 0;  // first to last transmit
   LatencyHistogram latency;  // TSC cycles
