@@ -217,6 +217,9 @@ int run(const LnsgenOptions& o) {
   summary.config = o.traffic;
   summary.sessions = static_cast<uint32_t>(sessions.size());
   if (!sessions.empty() && o.traffic.duration_s > 0) {
+    // Scripts measure lnsd while the traffic runs; this says when it starts.
+    std::fprintf(stderr, "lnsgen: sending through %zu sessions for %.1f s\n", sessions.size(), o.traffic.duration_s);
+    std::fflush(stderr);
     summary.result = run_traffic(o.traffic, TrafficPorts{access, core, pool}, ends, sessions, path);
     summary.ran = true;
   }
