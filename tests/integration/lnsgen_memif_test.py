@@ -94,12 +94,12 @@ def main():
         lnsd_log = open(f"{d}/lnsd.log", "w")
         lnsd = subprocess.Popen([LNSD, "-c", f"{d}/lns.cfg", "--stats-interval", "0"], stdout=lnsd_log,
                                 stderr=subprocess.STDOUT)
-        wait_for(lambda: all(os.path.exists(f"{d}/{s}") for s in ("lnsd.sock", "access.sock", "core.sock")), 30,
+        wait_for(lambda: all(os.path.exists(f"{d}/{s}") for s in ("lnsd.sock", "access.sock", "core.sock")), 60,
                  "lnsd's CLI and memif sockets")
 
         gen_err = open(f"{d}/lnsgen.err", "w+")
         gen = subprocess.Popen(lnsgen_command(d), stdout=subprocess.PIPE, stderr=gen_err, text=True)
-        wait_for(lambda: "lnsgen: holding" in open(f"{d}/lnsgen.err").read() or gen.poll() is not None, 45,
+        wait_for(lambda: "lnsgen: holding" in open(f"{d}/lnsgen.err").read() or gen.poll() is not None, 60,
                  "lnsgen's traffic phase to end")
         assert gen.poll() is None, f"lnsgen exited early:\n{open(f'{d}/lnsgen.err').read()[-2000:]}"
         held = lnsctl(d, "show", "sessions")
