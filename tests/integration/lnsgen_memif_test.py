@@ -5,7 +5,7 @@ mode, so no hugepages are needed). lnsgen brings up 4 tunnels x 50 sessions
 with full PPP (L2TP, LCP, PAP, IPCP) against lnsd's local AAA, sends
 stamped traffic both ways through every session at a modest rate, holds the
 sessions so lnsctl can look, then tears down. Checked: every session up,
-zero loss each way, and lnsd's own counters (per-session packets, worker
+zero loss each way, every packet on its own session, and lnsd's own counters (per-session packets, worker
 decap/encap, drop counters) agree with what lnsgen sent and received.
 
 memif needs EAL's multi-process channel, which --in-memory and
@@ -120,6 +120,7 @@ def main():
             # ("behind"); what it did send must all arrive.
             assert t["sent"] >= 0.5 * RATE * DURATION, f"{name}: only {t['sent']} sent"
             assert t["lost"] == 0 and t["received"] == t["sent"], f"{name}: {t}"
+            assert t["misdelivered"] == 0, f"{name}: {t}"
             assert t["latency_us"]["max"] > 0, t
 
         # lnsd's view while the sessions were held.

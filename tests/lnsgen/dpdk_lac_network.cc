@@ -28,7 +28,7 @@ bool DpdkLacNetwork::send(uint32_t tunnel_index, absl::Span<const uint8_t> datag
 void DpdkLacNetwork::receive(const uint8_t* frame, uint32_t len) {
   const std::optional<UdpFrame> f = parse_udp_frame(absl::Span<const uint8_t>(frame, len));
   if (!f || f->src_ip != endpoints_.lns_ip || f->dst_ip != endpoints_.lac_ip || f->dst_port < base_port_ ||
-      f->dst_port - base_port_ >= tunnels_ || emulator_ == nullptr) {
+      uint32_t{f->dst_port} - base_port_ >= tunnels_ || emulator_ == nullptr) {
     ++stats_.foreign;
     return;
   }

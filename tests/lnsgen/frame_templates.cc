@@ -5,6 +5,7 @@
 
 #include "common/byte_order.h"
 #include "common/checksum.h"
+#include "common/l2tp_header.h"
 
 namespace lns::gen {
 namespace {
@@ -76,6 +77,28 @@ FrameTemplate downstream_template(const Endpoints& e, const SessionAddress& s, u
   f.payload = zeros;
   std::vector<uint8_t> frame = build_udp_frame(f, 0);
   return finish(std::move(frame), kEthernet + kIpv4 + kUdp);
+}
+
+namespace {
+
+// Offset of the IPv4 header (read_stamp accepted the frame, so it is IPv4).
+uint32_t l3_offset(const uint8_t* frame) { return load_be16(frame + 12) == 0x8100 ? 18 : 14; }
+
+}  // namespace
+
+bool delivered_upstream(const uint8_t* frame, uint32_t len, const SessionAddress& s) {
+  const uint32_t l3 = l3_offset(frame);
+  return len >= l3 + kIpv4 && load_be32(frame + l3 + 12) == s.subscriber_ip;
+}
+
+bool delivered_downstream(const uint8_t* frame, uint32_t len, const SessionAddress& s) {
+  const uint32_t l3 = l3_offset(frame);
+  if (len < l3 + kIpv4 || frame[l3 + 9] != 17) return false;
+  const uint32_t l4 = l3 + (frame[l3] & 0x0f) * 4u;
+  if (len < l4 + kUdp || load_be16(frame + l4 + 2) != s.lac_port) return false;
+  L2tpHeader h;
+  if (parse_l2tp_header(frame + l4 + kUdp, len - l4 - kUdp, &h) != L2tpHeaderStatus::kOk) return false;
+  return !h.is_control() && h.tunnel_id == s.lac_tunnel_id && h.session_id == s.lac_session_id;
 }
 
 }  // namespace lns::gen

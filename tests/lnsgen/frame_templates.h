@@ -41,6 +41,8 @@ struct SessionAddress {
   uint16_t lns_tunnel_id = 0;   // the IDs lnsd chose
   uint16_t lns_session_id = 0;
   uint32_t subscriber_ip = 0;
+  uint16_t lac_tunnel_id = 0;   // ours: what lnsd must put in downstream frames
+  uint16_t lac_session_id = 0;
 };
 
 struct FrameTemplate {
@@ -52,6 +54,14 @@ struct FrameTemplate {
 
 FrameTemplate upstream_template(const Endpoints& e, const SessionAddress& s, uint16_t packet_size);
 FrameTemplate downstream_template(const Endpoints& e, const SessionAddress& s, uint16_t packet_size);
+
+// Whether a stamped frame arrived where its session's packets must: at the
+// core, the subscriber's packet with its own source address; at the access
+// port, an L2TP data message to the session's tunnel port carrying our
+// tunnel and session IDs. Hot path; the frame's stamp has been read, so its
+// IPv4 header is known to be within bounds.
+bool delivered_upstream(const uint8_t* frame, uint32_t len, const SessionAddress& s);
+bool delivered_downstream(const uint8_t* frame, uint32_t len, const SessionAddress& s);
 
 // Writes one frame into `dst` (frame_len bytes of room).
 inline void fill_frame(uint8_t* dst, const FrameTemplate& t, const Stamp& stamp) {

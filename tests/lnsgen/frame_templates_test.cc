@@ -23,7 +23,7 @@ Endpoints endpoints() {
   return e;
 }
 
-constexpr SessionAddress kSession{10003, 7, 42, 0x64400005};
+constexpr SessionAddress kSession{10003, 7, 42, 0x64400005, 3, 9};
 
 std::vector<uint8_t> render(const FrameTemplate& t, const Stamp& s) {
   std::vector<uint8_t> frame(t.frame_len, 0xee);  // what an mbuf held before
@@ -118,6 +118,50 @@ TEST(ReadStamp, FindsItBehindAVlanTag) {
   Stamp s;
   ASSERT_TRUE(read_stamp(f.data(), static_cast<uint32_t>(f.size()), &s));
   EXPECT_EQ(s.flow, 9u);
+}
+
+TEST(Delivery, UpstreamIsTheSubscribersOwnPacket) {
+  const FrameTemplate t = upstream_template(endpoints(), kSession, 100);
+  const std::vector<uint8_t> f = render(t, Stamp{});
+  std::vector<uint8_t> decapped(f.begin(), f.begin() + 14);
+  decapped.insert(decapped.end(), f.begin() + 52, f.end());
+  EXPECT_TRUE(delivered_upstream(decapped.data(), static_cast<uint32_t>(decapped.size()), kSession));
+  SessionAddress other = kSession;
+  other.subscriber_ip += 1;
+  EXPECT_FALSE(delivered_upstream(decapped.data(), static_cast<uint32_t>(decapped.size()), other));
+}
+
+// What lnsd sends the LAC for kSession: our tunnel and session IDs, to the
+// tunnel's port, with the Length bit set for good measure.
+std::vector<uint8_t> downstream_as_lnsd_sends_it(uint16_t tunnel, uint16_t session, uint16_t port) {
+  const std::vector<uint8_t> inner = {0x45, 0, 0, 52};
+  std::vector<uint8_t> payload = {0x40, 0x02, 0, 0, 0, 0, 0, 0, 0xff, 0x03, 0x00, 0x21};
+  store_be16(&payload[2], static_cast<uint16_t>(payload.size() + inner.size()));
+  store_be16(&payload[4], tunnel);
+  store_be16(&payload[6], session);
+  payload.insert(payload.end(), inner.begin(), inner.end());
+  UdpFrame f;
+  f.src_ip = 0xC0000201;
+  f.dst_ip = 0xC0000202;
+  f.src_port = 1701;
+  f.dst_port = port;
+  f.payload = payload;
+  return build_udp_frame(f, 0);
+}
+
+TEST(Delivery, DownstreamIsOurSessionOnOurTunnelPort) {
+  const auto check = [](const std::vector<uint8_t>& f) {
+    return delivered_downstream(f.data(), static_cast<uint32_t>(f.size()), kSession);
+  };
+  EXPECT_TRUE(check(downstream_as_lnsd_sends_it(3, 9, 10003)));
+  EXPECT_FALSE(check(downstream_as_lnsd_sends_it(3, 10, 10003)));
+  EXPECT_FALSE(check(downstream_as_lnsd_sends_it(4, 9, 10003)));
+  EXPECT_FALSE(check(downstream_as_lnsd_sends_it(3, 9, 10004)));
+  std::vector<uint8_t> control = downstream_as_lnsd_sends_it(3, 9, 10003);
+  control[42] |= 0x80;
+  EXPECT_FALSE(check(control));
+  std::vector<uint8_t> cut = downstream_as_lnsd_sends_it(3, 9, 10003);
+  EXPECT_FALSE(delivered_downstream(cut.data(), 45, kSession));
 }
 
 }  // namespace

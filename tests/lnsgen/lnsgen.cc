@@ -207,7 +207,8 @@ int run(const LnsgenOptions& o) {
     for (size_t i = 0; i < emulator.session_count(); ++i) {
       const emu::SessionRecord& s = emulator.session(i);
       if (s.state != emu::SessionState::kUp) continue;
-      sessions.push_back(SessionAddress{lac.tunnel_port(s.tunnel_index), s.lns_tunnel_id, s.lns_session_id, s.ipv4});
+      sessions.push_back(SessionAddress{lac.tunnel_port(s.tunnel_index), s.lns_tunnel_id, s.lns_session_id, s.ipv4,
+                                        emulator.tunnel(s.tunnel_index).id(), s.session_id});
     }
     LNS_LOG_INFO("%zu of %zu sessions up", sessions.size(), emulator.session_count());
   }
@@ -216,11 +217,13 @@ int run(const LnsgenOptions& o) {
   TrafficSummary summary;
   summary.config = o.traffic;
   summary.sessions = static_cast<uint32_t>(sessions.size());
+  TrafficConfig traffic = o.traffic;
+  traffic.check_delivery = !o.no_control;
   if (!sessions.empty() && o.traffic.duration_s > 0) {
     // Scripts measure lnsd while the traffic runs; this says when it starts.
     std::fprintf(stderr, "lnsgen: sending through %zu sessions for %.1f s\n", sessions.size(), o.traffic.duration_s);
     std::fflush(stderr);
-    summary.result = run_traffic(o.traffic, TrafficPorts{access, core, pool}, ends, sessions, path);
+    summary.result = run_traffic(traffic, TrafficPorts{access, core, pool}, ends, sessions, path);
     summary.ran = true;
   }
 

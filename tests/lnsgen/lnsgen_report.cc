@@ -47,6 +47,7 @@ void direction_json(cli::JsonWriter& w, const DirectionResult& d, const TrafficS
   w.key("no_mbuf").number(d.no_mbuf);
   w.key("behind").number(d.behind);
   w.key("received_after_end").number(d.received_after_end);
+  w.key("misdelivered").number(d.misdelivered);
   w.key("offered_mpps").decimal(r.offered_mpps, 4);
   w.key("received_mpps").decimal(r.received_mpps, 4);
   w.key("latency_us").begin_object();
@@ -95,10 +96,11 @@ std::string traffic_text(const TrafficSummary& t) {
     if (!d->enabled) continue;
     const Rates r = rates_of(*d, t);
     out += absl::StrFormat(
-        "  %-4s offered %.4f Mpps, received %.4f Mpps, sent %u received %u lost %u (%.4f%%), tx_full %u\n"
+        "  %-4s offered %.4f Mpps, received %.4f Mpps, sent %u received %u lost %u (%.4f%%), misdelivered %u, "
+        "tx_full %u\n"
         "       latency p50 %.1f us, p99 %.1f us, p99.9 %.1f us, max %.1f us\n",
         d == &t.result.up ? "up" : "down", r.offered_mpps, r.received_mpps, d->sent, d->received, d->lost(),
-        r.loss_percent, d->tx_full, r.p50_us, r.p99_us, r.p999_us, r.max_us);
+        r.loss_percent, d->misdelivered, d->tx_full, r.p50_us, r.p99_us, r.p999_us, r.max_us);
   }
   return out;
 }

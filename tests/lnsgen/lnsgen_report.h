@@ -6,7 +6,7 @@
 //    "traffic": {"direction", "rate_pps", "duration_s", "sizes": [..],
 //      "sessions", "foreign_access", "foreign_core",
 //      "up"|"down": {"sent", "received", "lost", "loss_percent", "tx_full",
-//        "no_mbuf", "behind", "received_after_end", "offered_mpps",
+//        "no_mbuf", "behind", "received_after_end", "misdelivered", "offered_mpps",
 //        "received_mpps", "latency_us": {"p50", "p99", "p999", "max"}}}}
 // ("up"/"down" only for the directions that ran.)
 #pragma once

@@ -110,9 +110,9 @@ void send_burst(Stream& s, rte_mempool* pool, uint16_t burst, double packets_per
 
 // Receives one burst from `port`; stamped frames count for `result`, the
 // rest go to `foreign`. Returns how many frames arrived.
-template <typename Foreign>
-uint16_t receive_burst(uint16_t port, DirectionResult& result, bool after_end, uint64_t& foreign_count,
-                       Foreign&& foreign) {
+template <typename Delivered, typename Foreign>
+uint16_t receive_burst(uint16_t port, DirectionResult& result, bool after_end, const std::vector<SessionAddress>* sessions,
+                       Delivered&& delivered, uint64_t& foreign_count, Foreign&& foreign) {
   rte_mbuf* pkts[kMaxBurst];
   const uint16_t n = rte_eth_rx_burst(port, 0, pkts, 32);
   if (n == 0) return 0;
@@ -124,6 +124,9 @@ uint16_t receive_burst(uint16_t port, DirectionResult& result, bool after_end, u
     if (read_stamp(data, len, &stamp)) [[likely]] {
       ++result.received;
       result.received_after_end += after_end;
+      if (sessions != nullptr &&
+          (stamp.flow >= sessions->size() || !delivered(data, len, (*sessions)[stamp.flow]))) [[unlikely]]
+        ++result.misdelivered;
       result.latency.add(now > stamp.tsc ? now - stamp.tsc : 0);
     } else {
       ++foreign_count;
@@ -154,6 +157,9 @@ TrafficResult run_traffic(const TrafficConfig& config, const TrafficPorts& ports
   const uint64_t control_interval = r.tsc_hz / 1000;
   auto on_access = [&](const uint8_t* f, uint32_t len) { control.on_access_frame(f, len); };
   auto on_core = [&](const uint8_t* f, uint32_t len) { control.on_core_frame(f, len); };
+  const std::vector<SessionAddress>* expected = config.check_delivery ? &sessions : nullptr;
+  auto up_ok = [](const uint8_t* f, uint32_t len, const SessionAddress& s) { return delivered_upstream(f, len, s); };
+  auto down_ok = [](const uint8_t* f, uint32_t len, const SessionAddress& s) { return delivered_downstream(f, len, s); };
 
   const uint64_t start = rte_rdtsc();
   const uint64_t end = start + static_cast<uint64_t>(config.duration_s * hz);
@@ -161,8 +167,8 @@ TrafficResult run_traffic(const TrafficConfig& config, const TrafficPorts& ports
   for (uint64_t now = start; now < end; now = rte_rdtsc()) {
     if (up) send_burst(up_stream, ports.pool, burst, per_cycle, start, now);
     if (down) send_burst(down_stream, ports.pool, burst, per_cycle, start, now);
-    receive_burst(ports.core, r.up, false, r.foreign_core, on_core);
-    receive_burst(ports.access, r.down, false, r.foreign_access, on_access);
+    receive_burst(ports.core, r.up, false, expected, up_ok, r.foreign_core, on_core);
+    receive_burst(ports.access, r.down, false, expected, down_ok, r.foreign_access, on_access);
     if (now >= next_control) [[unlikely]] {
       control.poll();
       next_control = now + control_interval;
@@ -171,8 +177,8 @@ TrafficResult run_traffic(const TrafficConfig& config, const TrafficPorts& ports
 
   const uint64_t drain_end = rte_rdtsc() + static_cast<uint64_t>(config.drain_s * hz);
   for (uint64_t now = rte_rdtsc(); now < drain_end; now = rte_rdtsc()) {
-    const uint16_t got = receive_burst(ports.core, r.up, true, r.foreign_core, on_core) +
-                         receive_burst(ports.access, r.down, true, r.foreign_access, on_access);
+    const uint16_t got = receive_burst(ports.core, r.up, true, expected, up_ok, r.foreign_core, on_core) +
+                         receive_burst(ports.access, r.down, true, expected, down_ok, r.foreign_access, on_access);
     if (got == 0 && r.up.received >= r.up.sent && r.down.received >= r.down.sent) break;
     if (now >= next_control) {
       control.poll();

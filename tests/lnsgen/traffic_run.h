@@ -31,6 +31,9 @@ struct TrafficConfig {
   double drain_s = 0.5;       // wait at most this long for stragglers
   std::vector<uint16_t> size_pattern = {128};  // inner packet sizes, cycled
   uint16_t burst = 32;
+  // Check that every packet arrived on its own session (off for a plain
+  // forwarder such as testpmd, which returns frames unchanged).
+  bool check_delivery = true;
 };
 
 struct TrafficPorts {
@@ -55,6 +58,7 @@ struct DirectionResult {
   uint64_t behind = 0;      // schedule slots given up after a stall
   uint64_t received = 0;
   uint64_t received_after_end = 0;
+  uint64_t misdelivered = 0;  // stamped, but not on the session it was sent to
   double send_seconds = 0;  // first to last transmit
   LatencyHistogram latency;  // TSC cycles
   uint64_t lost() const { return sent > received ? sent - received : 0; }
