@@ -123,6 +123,10 @@ absl::StatusOr<std::unique_ptr<Dataplane>> Dataplane::create(const config::Confi
         "lns_session_counters", sizeof(SessionCounters) * (dpc.max_sessions + 1), RTE_CACHE_LINE_SIZE));
     if (counters == nullptr) return absl::ResourceExhaustedError("cannot allocate session counters");
     d->counters_.push_back(counters);
+    auto* drops = static_cast<uint64_t*>(
+        rte_zmalloc("lns_session_drops", sizeof(uint64_t) * (dpc.max_sessions + 1), RTE_CACHE_LINE_SIZE));
+    if (drops == nullptr) return absl::ResourceExhaustedError("cannot allocate session drop counters");
+    d->session_drops_.push_back(drops);
 
     WorkerConfig wc;
     wc.index = i;
@@ -150,6 +154,7 @@ absl::StatusOr<std::unique_ptr<Dataplane>> Dataplane::create(const config::Confi
     wc.direct_pool = d->pool_;
     wc.indirect_pool = d->indirect_pool_;
     wc.session_counters = counters;
+    wc.session_drops = drops;
     wc.capture = &d->capture_;
     if (!d->handoffs_.empty()) wc.handoff = d->handoffs_[i].get();
     auto w = std::make_unique<Worker>();
@@ -178,6 +183,7 @@ Dataplane::~Dataplane() {
   sessions_.reset();
   close_ports();
   for (auto* c : counters_) rte_free(c);
+  for (auto* c : session_drops_) rte_free(c);
   rte_free(qsbr_);
   rte_mempool_free(indirect_pool_);
   rte_mempool_free(pool_);
@@ -219,12 +225,14 @@ SessionTotals Dataplane::session_totals(uint32_t slot) const {
     t.down_packets += c[slot].down_packets;
     t.down_bytes += c[slot].down_bytes;
   }
+  for (const uint64_t* c : session_drops_) t.drops += c[slot];
   return t;
 }
 
 void Dataplane::on_slot_recycled(void* ctx, uint32_t slot) {
   auto* d = static_cast<Dataplane*>(ctx);
   for (SessionCounters* c : d->counters_) c[slot] = SessionCounters{};
+  for (uint64_t* c : d->session_drops_) c[slot] = 0;
 }
 
 uint16_t Dataplane::receive_punted(rte_mbuf** pkts, uint16_t n) {

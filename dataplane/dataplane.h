@@ -26,6 +26,7 @@ enum class Side : uint8_t { kAccess, kCore };
 
 struct SessionTotals {
   uint64_t up_packets = 0, up_bytes = 0, down_packets = 0, down_bytes = 0;
+  uint64_t drops = 0;  // packets of this session dropped after its lookup
 };
 
 class Dataplane {
@@ -78,6 +79,7 @@ class Dataplane {
   rte_ring* inject_access_ = nullptr;
   rte_ring* inject_core_ = nullptr;
   std::vector<SessionCounters*> counters_;
+  std::vector<uint64_t*> session_drops_;
   HandoffRings handoff_rings_;  // session distribution with several workers
   std::vector<std::unique_ptr<SessionHandoff>> handoffs_;
   std::vector<std::unique_ptr<Worker>> workers_;

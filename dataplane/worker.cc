@@ -188,6 +188,11 @@ void Worker::drop(rte_mbuf* m, DropReason r) {
   rte_pktmbuf_free(m);
 }
 
+void Worker::drop(rte_mbuf* m, DropReason r, uint32_t slot) {
+  if (cfg_.session_drops != nullptr) ++cfg_.session_drops[slot];
+  drop(m, r);
+}
+
 void Worker::refill_punt_tokens(uint64_t now) {
   const uint64_t cap = uint64_t{cfg_.punt_burst} * tsc_hz_;
   const uint64_t elapsed = now - punt_last_tsc_;
@@ -302,15 +307,15 @@ void Worker::upstream(rte_mbuf* m, bool reassembled) {
   const SessionEntry& e = cfg_.sessions->entry(slot);
   if (e.lac_ipv4_be != rte_cpu_to_be_32(load_be32(ip + 12)) || e.lac_port_be != rte_cpu_to_be_16(load_be16(udp)))
       [[unlikely]]
-    return drop(m, DropReason::spoofed_lac);
+    return drop(m, DropReason::spoofed_lac, slot);
 
   if (lh.payload_offset > l2tp_seg) [[unlikely]]
-    return drop(m, DropReason::truncated);
+    return drop(m, DropReason::truncated, slot);
   uint8_t* ppp = l2tp + lh.payload_offset;
   const uint32_t ppp_avail = l2tp_seg - lh.payload_offset;
   PppHeader ph;
   if (!parse_ppp_header(ppp, std::min<uint32_t>(ppp_avail, lh.payload_length), &ph)) [[unlikely]]
-    return drop(m, DropReason::ppp_bad_header);
+    return drop(m, DropReason::ppp_bad_header, slot);
   if (!ppp_is_network_data(ph.protocol)) return punt(m);
 
   uint8_t* inner = ppp + ph.length;
@@ -323,28 +328,28 @@ void Worker::upstream(rte_mbuf* m, bool reassembled) {
   const bool v6 = ph.protocol == kPppIpv6;
   if (!v6) {
     if (!(flags & kForwardIpv4)) [[unlikely]]
-      return drop(m, DropReason::session_not_up);
+      return drop(m, DropReason::session_not_up, slot);
     // The header (options included) must be in this segment before its
     // checksum is read.
     if (inner_seg < 20 || inner_seg < (inner[0] & 0x0fu) * 4u ||
         check_ipv4(inner, inner_avail, &inner_len) != IpCheck::kOk) [[unlikely]]
-      return drop(m, DropReason::inner_bad_ip);
+      return drop(m, DropReason::inner_bad_ip, slot);
     if (load_be32(inner + 12) != rte_be_to_cpu_32(e.subscriber_ipv4_be)) [[unlikely]]
-      return drop(m, DropReason::spoofed_source);
+      return drop(m, DropReason::spoofed_source, slot);
     if (!decrement_ttl_ipv4(inner)) [[unlikely]]
-      return drop(m, DropReason::ttl_expired);
+      return drop(m, DropReason::ttl_expired, slot);
     if (cfg_.mss_clamp != 0 && inner[9] == kIpProtoTcp) clamp_mss_ipv4(inner, std::min(inner_len, inner_seg), cfg_.mss_clamp);
   } else {
     if (!(flags & kForwardIpv6)) [[unlikely]]
-      return drop(m, DropReason::session_not_up);
+      return drop(m, DropReason::session_not_up, slot);
     if (inner_seg < 40 || check_ipv6(inner, inner_avail, &inner_len) != IpCheck::kOk) [[unlikely]]
-      return drop(m, DropReason::inner_bad_ip);
+      return drop(m, DropReason::inner_bad_ip, slot);
     if (inner[8] == 0xfe && (inner[9] & 0xc0) == 0x80) [[unlikely]]
-      return drop(m, DropReason::ipv6_link_local);
+      return drop(m, DropReason::ipv6_link_local, slot);
     if (e.ipv6_prefix_len == 0 || !ipv6_prefix_match(inner + 8, e.ipv6_prefix, e.ipv6_prefix_len)) [[unlikely]]
-      return drop(m, DropReason::spoofed_source);
+      return drop(m, DropReason::spoofed_source, slot);
     if (!decrement_hop_limit_ipv6(inner)) [[unlikely]]
-      return drop(m, DropReason::ttl_expired);
+      return drop(m, DropReason::ttl_expired, slot);
     if (cfg_.mss_clamp_ipv6 != 0 && inner[6] == kIpProtoTcp) clamp_mss_ipv6(inner, std::min(inner_len, inner_seg), cfg_.mss_clamp_ipv6);
   }
 
@@ -352,7 +357,7 @@ void Worker::upstream(rte_mbuf* m, bool reassembled) {
   rte_pktmbuf_adj(m, static_cast<uint16_t>(inner_off - eth_len));
   const uint32_t excess = rte_pktmbuf_pkt_len(m) - (eth_len + inner_len);
   if (excess != 0 && rte_pktmbuf_trim(m, static_cast<uint16_t>(excess)) != 0) [[unlikely]]
-    return drop(m, DropReason::inner_bad_ip);
+    return drop(m, DropReason::inner_bad_ip, slot);
   write_l2(rte_pktmbuf_mtod(m, uint8_t*), cfg_.core_dst_mac, cfg_.core_src_mac, cfg_.core_vlan,
            v6 ? kEtherIpv6 : kEtherIpv4);
   SessionCounters& c = cfg_.session_counters[slot];
@@ -366,7 +371,7 @@ void Worker::encapsulate(rte_mbuf* m, const SessionEntry& e, uint32_t slot, uint
   // m starts at the inner IP header.
   uint8_t* h = reinterpret_cast<uint8_t*>(rte_pktmbuf_prepend(m, e.encap_len));
   if (h == nullptr) [[unlikely]]
-    return drop(m, DropReason::no_mbuf);
+    return drop(m, DropReason::no_mbuf, slot);
   write_encap(h, e, ip_len, ipv6);
   SessionCounters& c = cfg_.session_counters[slot];
   ++c.down_packets;
@@ -410,30 +415,31 @@ void Worker::downstream(rte_mbuf* m) {
   const SessionEntry& e = cfg_.sessions->entry(slot);
   const uint16_t flags = cfg_.sessions->flags(slot);
   if (!(flags & (v6 ? kForwardIpv6 : kForwardIpv4))) [[unlikely]]
-    return drop(m, DropReason::session_not_up);
+    return drop(m, DropReason::session_not_up, slot);
   if (v6) {
     if (!decrement_hop_limit_ipv6(ip)) [[unlikely]]
-      return drop(m, DropReason::ttl_expired);
+      return drop(m, DropReason::ttl_expired, slot);
     if (cfg_.mss_clamp_ipv6 != 0 && ip[6] == kIpProtoTcp) clamp_mss_ipv6(ip, std::min(ip_len, seg_avail), cfg_.mss_clamp_ipv6);
   } else {
     if (!decrement_ttl_ipv4(ip)) [[unlikely]]
-      return drop(m, DropReason::ttl_expired);
+      return drop(m, DropReason::ttl_expired, slot);
     if (cfg_.mss_clamp != 0 && ip[9] == kIpProtoTcp) clamp_mss_ipv4(ip, std::min(ip_len, seg_avail), cfg_.mss_clamp);
   }
   rte_pktmbuf_adj(m, static_cast<uint16_t>(l2.len));
   const uint32_t excess = rte_pktmbuf_pkt_len(m) - ip_len;
   if (excess != 0 && rte_pktmbuf_trim(m, static_cast<uint16_t>(excess)) != 0) [[unlikely]]
-    return drop(m, DropReason::inner_bad_ip);
+    return drop(m, DropReason::inner_bad_ip, slot);
 
   if (ip_len > e.mtu) [[unlikely]] {
     if (v6 || (load_be16(ip + 6) & 0x4000) || cfg_.direct_pool == nullptr || cfg_.indirect_pool == nullptr)
-      return drop(m, DropReason::mtu_exceeded_df);
+      return drop(m, DropReason::mtu_exceeded_df, slot);
     rte_mbuf* frags[kMaxFragments];
     const int n = rte_ipv4_fragment_packet(m, frags, kMaxFragments, e.mtu, cfg_.direct_pool,
                                            cfg_.indirect_pool);
     rte_pktmbuf_free(m);  // fragments hold their own references to the data
     if (n <= 0) [[unlikely]] {
       stats_.count_drop(DropReason::fragmentation_failed);
+      if (cfg_.session_drops != nullptr) ++cfg_.session_drops[slot];
       return;
     }
     ++stats_.fragmented;

@@ -52,6 +52,9 @@ struct WorkerConfig {
   rte_mempool* indirect_pool = nullptr;  // for downstream fragmentation
   rte_mempool* direct_pool = nullptr;
   SessionCounters* session_counters = nullptr;  // capacity + 1 entries
+  // Drops charged to a session (capacity + 1 entries); apart from
+  // session_counters so the forwarding path never touches them.
+  uint64_t* session_drops = nullptr;
   CaptureControl* capture = nullptr;
   // Session distribution (several workers): hands packets other workers own
   // to them and takes theirs; nullptr with RSS distribution.
@@ -116,6 +119,8 @@ class Worker {
   void encapsulate(rte_mbuf* m, const SessionEntry& e, uint32_t slot, uint32_t ip_len, bool ipv6);
   void punt(rte_mbuf* m);
   void drop(rte_mbuf* m, DropReason r);
+  // A drop after the session lookup: also counted for the session.
+  void drop(rte_mbuf* m, DropReason r, uint32_t slot);
   void send(TxBuffer& tx, rte_mbuf* m);
   void flush(TxBuffer& tx);
   void refill_punt_tokens(uint64_t now);

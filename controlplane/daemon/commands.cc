@@ -3,6 +3,7 @@
 #include <rte_cycles.h>
 #include <rte_version.h>
 
+#include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "common/log.h"
 #include "config/addresses.h"
@@ -257,6 +258,7 @@ absl::Status register_commands(cli::CommandRegistry& r, DaemonContext& ctx) {
     }
     d.add("up_packets", totals.up_packets).add("up_bytes", totals.up_bytes);
     d.add("down_packets", totals.down_packets).add("down_bytes", totals.down_bytes);
+    d.add("drops", totals.drops);
     return d;
   });
 
@@ -265,7 +267,7 @@ absl::Status register_commands(cli::CommandRegistry& r, DaemonContext& ctx) {
         Table t({"pool", "ranges", "size", "used", "free", "high_water", "exhausted"});
         for (const auto& p : ctx.control->aaa().stats().pools) {
           std::string ranges;
-          for (const auto& r : p.ranges) ranges += (ranges.empty() ? "" : " ") + aaa::format_range(r);
+          for (const auto& r : p.ranges) absl::StrAppend(&ranges, ranges.empty() ? "" : " ", aaa::format_range(r));
           t.add_row({p.name, ranges, p.size, p.used, p.size - p.used, p.high_water, p.exhausted});
         }
         return t;

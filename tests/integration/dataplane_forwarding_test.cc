@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <random>
+#include <set>
 
 #include <gtest/gtest.h>
 #include <rte_mbuf.h>
@@ -225,6 +226,7 @@ TEST_F(ForwardingTest, BurstsMixingFastAndGeneralPathKeepOrderAndCounts) {
   EXPECT_EQ(r_->drops(DropReason::spoofed_source), kPackets / 5u);
   EXPECT_EQ(r_->drops(DropReason::ttl_expired), kPackets / 3u);
   EXPECT_EQ(r_->total_drops(), kPackets / 5u + kPackets / 3u);
+  EXPECT_EQ(r_->dp().session_totals(slot_).drops, kPackets / 5u + kPackets / 3u) << "all for the one session";
   EXPECT_EQ(drain_punts(), kPackets / 5u);
 }
 
@@ -311,8 +313,13 @@ TEST_F(ForwardingTest, EachMalformedOrHostilePacketIsDroppedUnderItsName) {
       {"downstream ttl", test::concat(test::ethernet(r_->mac(Side::kCore), kRouterMac, 0x0800), inner_v4(kHost, kSub, 1)),
        DropReason::ttl_expired},
   };
+  // Drops after the session is known are also charged to it (show session).
+  const std::set<DropReason> charged_to_session = {DropReason::spoofed_lac,    DropReason::ppp_bad_header,
+                                                   DropReason::spoofed_source, DropReason::ttl_expired,
+                                                   DropReason::inner_bad_ip,   DropReason::ipv6_link_local};
   for (const auto& c : cases) {
     SCOPED_TRACE(c.name);
+    const uint64_t session_before = r_->dp().session_totals(slot_).drops;
     const uint64_t before = r_->drops(c.reason);
     const uint64_t total_before = r_->total_drops();
     const bool core = std::string(c.name).rfind("downstream", 0) == 0;
@@ -320,6 +327,7 @@ TEST_F(ForwardingTest, EachMalformedOrHostilePacketIsDroppedUnderItsName) {
     r_->poll();
     EXPECT_EQ(r_->drops(c.reason), before + 1);
     EXPECT_EQ(r_->total_drops(), total_before + 1);
+    EXPECT_EQ(r_->dp().session_totals(slot_).drops, session_before + (charged_to_session.count(c.reason) ? 1 : 0));
     EXPECT_TRUE(r_->collect(Side::kCore).empty());
     EXPECT_TRUE(r_->collect(Side::kAccess).empty());
     EXPECT_EQ(r_->mbufs_in_use(), baseline_);

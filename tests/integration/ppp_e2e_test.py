@@ -234,6 +234,7 @@ def check_live_views(d, sessions, tunnels):
     s = lnsctl(d, "show", "session", str(sessions[0]["id"]))
     assert s["user"] == sessions[0]["user"] and s["ipv4"] == sessions[0]["ipv4"], s
     assert s["lcp_state"] == "Opened" and s["ipcp_state"] == "Opened" and s["ppp_phase"] == "network", s
+    assert s["drops"] == 0, s
     by_user = lnsctl(d, "show", "sessions", "user", sessions[1]["user"])
     assert [x["id"] for x in by_user] == [sessions[1]["id"]], by_user
     workers = lnsctl(d, "show", "workers")
