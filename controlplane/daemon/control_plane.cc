@@ -47,7 +47,9 @@ uint32_t ControlPlane::poll() {
   const uint16_t n = dp_.receive_punted(pkts, static_cast<uint16_t>(std::min(kPuntBatch, room)));
   for (uint16_t i = 0; i < n; ++i) handle(pkts[i]);
   if (auto d = engine_->next_deadline(); d && *d <= clock_.now()) engine_->on_timer();
-  subscribers_->poll();
+  // PPP timers (echo requests above all: 100,000 sessions make 10,000 a
+  // second) also wait for room rather than overflow the ring.
+  subscribers_->poll(dp_.inject_room(dp::Side::kAccess) / kRepliesPerFrame);
   dp_.sessions().reclaim();
   return n;
 }

@@ -196,9 +196,9 @@ void SubscriberManager::reschedule(Subscriber& s) {
   }
 }
 
-void SubscriberManager::poll() {
+void SubscriberManager::poll(size_t max_timers) {
   const TimePoint now = clock_.now();
-  while (!timers_.empty() && timers_.begin()->first <= now) {
+  for (; max_timers > 0 && !timers_.empty() && timers_.begin()->first <= now; --max_timers) {
     const uint64_t id = timers_.begin()->second;
     timers_.erase(timers_.begin());
     auto k = by_id_.find(id);
