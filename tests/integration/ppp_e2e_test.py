@@ -5,8 +5,9 @@ interfaces inside a network namespace this test creates. Sessions come up
 through L2TP, LCP, PAP or CHAP and IPCP against lnsd's local AAA, pass IPv4
 traffic both ways through the data plane (the emulator reflects what leaves
 the core port back toward the subscriber), then tear down. Also: a wrong
-password is refused with a CDN, an LCP echo timeout removes the session, and
-pool exhaustion refuses cleanly. lnsctl checks lnsd's own view."""
+password is refused with a CDN, an LCP echo timeout removes the session,
+pool exhaustion refuses cleanly, and IPv6CP opens with the subscriber's
+configured prefix routed downstream. lnsctl checks lnsd's own view."""
 import json
 import os
 import signal
@@ -61,8 +62,11 @@ def wait_for(predicate, timeout, what):
 
 
 class Lnsd:
-    def __init__(self, d, auth="\"pap\", \"chap\"", echo=5, pool="100.64.0.0/20"):
-        users = ", ".join(f'{{ name = "user{i}"; password = "pw"; }}' for i in range(1, USERS + 1))
+    def __init__(self, d, auth="\"pap\", \"chap\"", echo=5, pool="100.64.0.0/20", user_extra=None):
+        # user_extra: more settings for some users, by index.
+        user_extra = user_extra or {}
+        users = ", ".join(f'{{ name = "user{i}"; password = "pw"; {user_extra.get(i, "")} }}'
+                          for i in range(1, USERS + 1))
         with open(f"{d}/lns.cfg", "w") as f:
             f.write(CONFIG.format(ns=NS, d=d, auth=auth, echo=echo, pool=pool, users=users))
         self.d = d
@@ -225,6 +229,65 @@ def case_pool_exhaustion(d):
         lns.stop()
 
 
+# An Ethernet / IPv6 / UDP frame from the core network's router to `dst`,
+# written onto lnsd's core TAP from inside the namespace.
+SEND_IPV6 = r"""
+import socket, struct, sys
+def csum(b):
+    if len(b) % 2: b += b"\0"
+    s = sum(struct.unpack(f"!{len(b) // 2}H", b))
+    while s >> 16: s = (s & 0xFFFF) + (s >> 16)
+    return ~s & 0xFFFF
+src = socket.inet_pton(socket.AF_INET6, "2001:db8:ffff::1")
+dst = socket.inet_pton(socket.AF_INET6, sys.argv[2])
+payload = b"lns-e2e-ipv6" * 4
+udp = struct.pack("!HHHH", 40000, 9, 8 + len(payload), 0) + payload
+pseudo = src + dst + struct.pack("!IxxxB", len(udp), 17)
+udp = udp[:6] + struct.pack("!H", csum(pseudo + udp) or 0xFFFF) + udp[8:]
+ip6 = struct.pack("!IHBB", 6 << 28, len(udp), 17, 64) + src + dst
+eth = bytes.fromhex("020000000002") + bytes.fromhex("02000000c001") + b"\x86\xdd"
+s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW)
+s.bind((sys.argv[1], 0))
+for _ in range(int(sys.argv[3])):
+    s.send(eth + ip6 + udp)
+"""
+
+
+def case_ipv6(d):
+    print("--- IPv6CP opens and the subscriber's configured prefix is routed downstream")
+    lns = Lnsd(d, user_extra={1: 'ipv6_prefix = "2001:db8:100::/56";', 2: 'ipv6_prefix = "2001:db8:200::/56";'})
+    try:
+        cmd = in_ns(EMULATOR, "--lns", "192.0.2.1", "--json", "--user-format", "user%d", "--tunnels", "1",
+                    "--sessions", "2", "--auth", "pap", "--password", "pw", "--ipv6", "--hold", "8",
+                    "--timeout", "60")
+        emu = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        wait_for(lambda: len(sessions_of(d)) == 2 and all(s["user"] for s in sessions_of(d)), 30,
+                 "two sessions with users")
+        by_user = {s["user"]: s for s in sessions_of(d)}
+
+        def detail(user):
+            return lnsctl(d, "show", "session", str(by_user[user]["id"]))
+        wait_for(lambda: detail("user1")["ipv6_forwarding"], 15, "IPv6CP to open for user1")
+        one, two = detail("user1"), detail("user2")
+        print(json.dumps({k: one[k] for k in ("user", "ipv4", "ipv6", "ipv6_forwarding")}))
+        assert one["ipv6"] == "2001:db8:100::/56" and two["ipv6"] == "2001:db8:200::/56", (one, two)
+        before = one["down_packets"]
+        errors0 = {e["counter"]: e["total"] for e in lnsctl(d, "show", "errors")}
+        # Into the prefix: user1's session carries them. Outside every
+        # prefix: counted as no_route.
+        sh(*in_ns("python3", "-c", SEND_IPV6, "lnscore0", "2001:db8:100:42::7", "5"))
+        sh(*in_ns("python3", "-c", SEND_IPV6, "lnscore0", "2001:db8:300::7", "3"))
+        wait_for(lambda: detail("user1")["down_packets"] >= before + 5, 10, "IPv6 packets down user1's session")
+        errors = {e["counter"]: e["total"] for e in lnsctl(d, "show", "errors")}
+        assert errors["no_route"] - errors0["no_route"] == 3, (errors0, errors)
+        assert detail("user2")["down_packets"] == two["down_packets"], "nothing of user1's for user2"
+        out, err = emu.communicate(timeout=60)
+        rep = json.loads(out)
+        assert emu.returncode == 0 and rep["sessions"]["up"] == 2, (rep["sessions"], err[-500:])
+    finally:
+        lns.stop()
+
+
 def main():
     sh("ip", "netns", "add", NS)
     try:
@@ -241,6 +304,7 @@ def main():
                 case_echo_timeout(d)
                 case_terminate(d)
                 case_pool_exhaustion(d)
+                case_ipv6(d)
             except BaseException:
                 sys.stdout.write(open(f"{d}/lnsd.log").read()[-4000:])
                 raise
