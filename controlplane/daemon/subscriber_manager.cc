@@ -120,8 +120,9 @@ void SubscriberManager::on_session_established(const l2tp::SessionInfo& info) {
   s.kind = SubscriberKind::kL2tp;
   s.key = info.key;
   s.since = clock_.now();
-  s.l2tp = info;
-  s.l2tp.proxy_avps.clear();  // only needed while PPP starts
+  s.peer = info.peer;
+  s.peer_tunnel_id = info.peer_tunnel_id;
+  s.peer_session_id = info.peer_session_id;
   dp::SessionSpec spec;
   spec.lac_ipv4 = info.peer.ipv4;
   spec.lac_port = info.peer.port;
@@ -265,7 +266,7 @@ void Subscriber::send(uint16_t protocol, absl::Span<const uint8_t> packet) {
   frame[1] = 0x03;
   store_be16(frame.data() + 2, protocol);
   std::copy(packet.begin(), packet.end(), frame.begin() + 4);
-  manager.io_.send_ppp(l2tp.peer, l2tp.peer_tunnel_id, l2tp.peer_session_id, frame);
+  manager.io_.send_ppp(peer, peer_tunnel_id, peer_session_id, frame);
 }
 
 void Subscriber::on_link_up(const ppp::LcpNegotiated& negotiated) {

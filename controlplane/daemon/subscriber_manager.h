@@ -119,7 +119,12 @@ struct Subscriber final : ppp::PacketSink, ppp::PppSessionListener {
   uint64_t id = 0;  // what operators type: `show session ID`
   SubscriberKind kind = SubscriberKind::kL2tp;
   l2tp::SessionKey key;
-  l2tp::SessionInfo l2tp;  // for kL2tp
+  // kL2tp: where its PPP frames go. The rest of the L2TP session (LAC host,
+  // calling number, ...) stays in the engine (LnsEngine::session()); a copy
+  // here was 440 bytes per session.
+  l2tp::PeerAddress peer;
+  uint16_t peer_tunnel_id = 0;
+  uint16_t peer_session_id = 0;
   uint32_t slot = dp::kNoSession;
   TimePoint since{};
   std::string user;
