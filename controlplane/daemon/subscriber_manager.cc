@@ -188,13 +188,13 @@ void SubscriberManager::on_ppp_frame(l2tp::SessionKey key, absl::Span<const uint
 }
 
 void SubscriberManager::reschedule(Subscriber& s) {
+  std::optional<TimePoint> next;
+  if (s.ppp && !s.down) next = s.ppp->next_deadline();
+  // Most frames leave the deadline where it was: no tree surgery then.
+  if (next == s.scheduled) return;
   if (s.scheduled) timers_.erase({*s.scheduled, s.id});
-  s.scheduled.reset();
-  if (!s.ppp || s.down) return;
-  if (auto d = s.ppp->next_deadline()) {
-    s.scheduled = *d;
-    timers_.insert({*d, s.id});
-  }
+  s.scheduled = next;
+  if (next) timers_.insert({*next, s.id});
 }
 
 void SubscriberManager::poll(size_t max_timers) {
