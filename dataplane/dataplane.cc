@@ -251,6 +251,10 @@ unsigned Dataplane::receive_captured(rte_mbuf** pkts, unsigned n) {
   return rte_ring_sc_dequeue_burst(capture_.ring, reinterpret_cast<void**>(pkts), n, nullptr);
 }
 
+unsigned Dataplane::inject_room(Side side) const {
+  return rte_ring_free_count(side == Side::kAccess ? inject_access_ : inject_core_);
+}
+
 bool Dataplane::transmit(Side side, rte_mbuf* m) {
   rte_ring* r = side == Side::kAccess ? inject_access_ : inject_core_;
   if (rte_ring_enqueue(r, m) != 0) {

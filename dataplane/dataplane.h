@@ -55,6 +55,8 @@ class Dataplane {
   uint16_t receive_punted(rte_mbuf** pkts, uint16_t n);
   // Queues a packet for transmission (worker 0 sends it); takes ownership.
   bool transmit(Side side, rte_mbuf* m);
+  // Free slots in a side's inject ring: how much transmit() can take now.
+  unsigned inject_room(Side side) const;
 
   // Capture: workers copy what they receive on `side` until stopped.
   void capture_on(Side side) { capture_.port.store(port(side).port_id, std::memory_order_relaxed); }

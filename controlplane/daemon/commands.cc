@@ -251,10 +251,13 @@ absl::Status register_commands(cli::CommandRegistry& r, DaemonContext& ctx) {
       d.add("proxy_lcp", Cell::boolean(sub.ppp->used_proxy_lcp()));
     }
     if (sub.kind == SubscriberKind::kL2tp) {
-      d.add("lac_host", sub.l2tp.lac_host_name);
-      d.add("calling_number", sub.l2tp.calling_number).add("called_number", sub.l2tp.called_number);
-      d.add("agent_circuit_id", sub.l2tp.agent_circuit_id ? Cell(*sub.l2tp.agent_circuit_id) : Cell());
-      d.add("agent_remote_id", sub.l2tp.agent_remote_id ? Cell(*sub.l2tp.agent_remote_id) : Cell());
+      const std::optional<l2tp::SessionInfo> info = ctx.control->l2tp().session(sub.key);
+      const l2tp::SessionInfo none;
+      const l2tp::SessionInfo& l = info ? *info : none;
+      d.add("lac_host", l.lac_host_name);
+      d.add("calling_number", l.calling_number).add("called_number", l.called_number);
+      d.add("agent_circuit_id", l.agent_circuit_id ? Cell(*l.agent_circuit_id) : Cell());
+      d.add("agent_remote_id", l.agent_remote_id ? Cell(*l.agent_remote_id) : Cell());
     }
     d.add("up_packets", totals.up_packets).add("up_bytes", totals.up_bytes);
     d.add("down_packets", totals.down_packets).add("down_bytes", totals.down_bytes);

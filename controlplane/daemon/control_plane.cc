@@ -1,5 +1,6 @@
 #include "controlplane/daemon/control_plane.h"
 
+#include <algorithm>
 #include <cstring>
 
 #include <rte_mbuf.h>
@@ -29,12 +30,26 @@ absl::StatusOr<std::unique_ptr<ControlPlane>> ControlPlane::create(dp::Dataplane
 ControlPlane::ControlPlane(dp::Dataplane& dataplane, const ControlPlaneConfig& cfg, const Clock& clock)
     : dp_(dataplane), cfg_(cfg), clock_(clock) {}
 
+namespace {
+// Punted frames taken per pass.
+constexpr unsigned kPuntBatch = 64;
+// Replies one punted frame can cause at most (a PAP Request: PAP Ack, our
+// IPCP and IPv6CP Configure-Requests).
+constexpr unsigned kRepliesPerFrame = 3;
+}  // namespace
+
 uint32_t ControlPlane::poll() {
-  rte_mbuf* pkts[64];
-  const uint16_t n = dp_.receive_punted(pkts, 64);
+  // Take only what the inject ring has room to answer: a frame left in the
+  // punt ring waits a moment, a reply dropped for want of room waits for a
+  // retransmission timer (1 s in L2TP, 3 s in PPP).
+  rte_mbuf* pkts[kPuntBatch];
+  const unsigned room = dp_.inject_room(dp::Side::kAccess) / kRepliesPerFrame;
+  const uint16_t n = dp_.receive_punted(pkts, static_cast<uint16_t>(std::min(kPuntBatch, room)));
   for (uint16_t i = 0; i < n; ++i) handle(pkts[i]);
   if (auto d = engine_->next_deadline(); d && *d <= clock_.now()) engine_->on_timer();
-  subscribers_->poll();
+  // PPP timers (echo requests above all: 100,000 sessions make 10,000 a
+  // second) also wait for room rather than overflow the ring.
+  subscribers_->poll(dp_.inject_room(dp::Side::kAccess) / kRepliesPerFrame);
   dp_.sessions().reclaim();
   return n;
 }

@@ -33,6 +33,25 @@ namespace {
 volatile std::sig_atomic_t g_stop = 0;
 void on_signal(int) { g_stop = 1; }
 
+// net_tap has the kernel raise a realtime signal on every frame a TAP
+// receives (the first free one from SIGRTMIN: F_SETSIG + O_ASYNC), only to
+// skip RX bursts that would find nothing. Raising it runs kill_fasync under
+// every write to the TAP, and taking it interrupts our threads: measured
+// with scripts/bench-setup, it was most of lns-emulator's and the control
+// thread's CPU per session setup. With every realtime signal already
+// handled the PMD says "No Rx trigger signal available" and reads on each
+// burst instead, which the polling workers do anyway. Only for TAP ports
+// (tests, demos); a real NIC has no such signal.
+void ignore_signal(int) {}
+void disable_tap_rx_trigger(const lns::config::Config& cfg) {
+  const auto is_tap = [](const std::string& device) { return device.rfind("net_tap", 0) == 0; };
+  if (!is_tap(cfg.access.device) && !is_tap(cfg.core.device)) return;
+  struct sigaction sa = {};
+  sa.sa_handler = ignore_signal;
+  sigemptyset(&sa.sa_mask);
+  for (int sig = SIGRTMIN; sig <= SIGRTMAX; ++sig) sigaction(sig, &sa, nullptr);
+}
+
 struct Options {
   std::string config_path;
   bool check_only = false;
@@ -119,6 +138,7 @@ int main(int argc, char** argv) {
   std::vector<char*> eal_argv;
   for (auto& s : eal_strings) eal_argv.push_back(s.data());
   LNS_LOG_INFO("EAL arguments: %s", absl::StrJoin(plan.args, " "));
+  disable_tap_rx_trigger(*cfg);
   if (rte_eal_init(static_cast<int>(eal_argv.size()), eal_argv.data()) < 0) {
     LNS_LOG_ERROR("EAL initialisation failed (arguments: %s)", absl::StrJoin(plan.args, " "));
     return 1;

@@ -125,8 +125,9 @@ void SubscriberManager::on_session_established(const l2tp::SessionInfo& info) {
   s.kind = SubscriberKind::kL2tp;
   s.key = info.key;
   s.since = clock_.now();
-  s.l2tp = info;
-  s.l2tp.proxy_avps.clear();  // only needed while PPP starts
+  s.peer = info.peer;
+  s.peer_tunnel_id = info.peer_tunnel_id;
+  s.peer_session_id = info.peer_session_id;
   dp::SessionSpec spec;
   spec.lac_ipv4 = info.peer.ipv4;
   spec.lac_port = info.peer.port;
@@ -192,18 +193,18 @@ void SubscriberManager::on_ppp_frame(l2tp::SessionKey key, absl::Span<const uint
 }
 
 void SubscriberManager::reschedule(Subscriber& s) {
+  std::optional<TimePoint> next;
+  if (s.ppp && !s.down) next = s.ppp->next_deadline();
+  // Most frames leave the deadline where it was: no tree surgery then.
+  if (next == s.scheduled) return;
   if (s.scheduled) timers_.erase({*s.scheduled, s.id});
-  s.scheduled.reset();
-  if (!s.ppp || s.down) return;
-  if (auto d = s.ppp->next_deadline()) {
-    s.scheduled = *d;
-    timers_.insert({*d, s.id});
-  }
+  s.scheduled = next;
+  if (next) timers_.insert({*next, s.id});
 }
 
-void SubscriberManager::poll() {
+void SubscriberManager::poll(size_t max_timers) {
   const TimePoint now = clock_.now();
-  while (!timers_.empty() && timers_.begin()->first <= now) {
+  for (; max_timers > 0 && !timers_.empty() && timers_.begin()->first <= now; --max_timers) {
     const uint64_t id = timers_.begin()->second;
     timers_.erase(timers_.begin());
     auto k = by_id_.find(id);
@@ -270,7 +271,7 @@ void Subscriber::send(uint16_t protocol, absl::Span<const uint8_t> packet) {
   frame[1] = 0x03;
   store_be16(frame.data() + 2, protocol);
   std::copy(packet.begin(), packet.end(), frame.begin() + 4);
-  manager.io_.send_ppp(l2tp.peer, l2tp.peer_tunnel_id, l2tp.peer_session_id, frame);
+  manager.io_.send_ppp(peer, peer_tunnel_id, peer_session_id, frame);
 }
 
 void Subscriber::on_link_up(const ppp::LcpNegotiated& negotiated) {

@@ -6,6 +6,7 @@
 // released when either side tears it down.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -74,8 +75,10 @@ class SubscriberManager : public l2tp::SessionEvents {
   // A PPP frame (from FF 03 / protocol field on) the data plane punted for
   // one of our sessions.
   void on_ppp_frame(l2tp::SessionKey key, absl::Span<const uint8_t> frame);
-  // PPP timers and deferred work; call every loop iteration.
-  void poll();
+  // PPP timers and deferred work; call every loop iteration. Runs at most
+  // `max_timers` due timers (each may send a frame or two); the rest stay
+  // due for the next call, so a burst of keepalives is paced by the caller.
+  void poll(size_t max_timers = SIZE_MAX);
 
   const Subscriber* find(l2tp::SessionKey key) const;
   const Subscriber* find_id(uint64_t id) const;
@@ -116,7 +119,12 @@ struct Subscriber final : ppp::PacketSink, ppp::PppSessionListener {
   uint64_t id = 0;  // what operators type: `show session ID`
   SubscriberKind kind = SubscriberKind::kL2tp;
   l2tp::SessionKey key;
-  l2tp::SessionInfo l2tp;  // for kL2tp
+  // kL2tp: where its PPP frames go. The rest of the L2TP session (LAC host,
+  // calling number, ...) stays in the engine (LnsEngine::session()); a copy
+  // here was 440 bytes per session.
+  l2tp::PeerAddress peer;
+  uint16_t peer_tunnel_id = 0;
+  uint16_t peer_session_id = 0;
   uint32_t slot = dp::kNoSession;
   TimePoint since{};
   std::string user;

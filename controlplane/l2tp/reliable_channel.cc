@@ -14,8 +14,10 @@ ReliableChannel::ReliableChannel(const Clock& clock, ControlTransport& transport
       config_(config),
       next_ns_(config.initial_ns),
       rto_(config.initial_timeout),
-      next_nr_(config.initial_nr) {
+      next_nr_(config.initial_nr),
+      acked_nr_(config.initial_nr) {
   config_.receive_window = std::max<uint16_t>(config_.receive_window, 1);
+  ack_threshold_ = std::max<uint16_t>(config_.receive_window / 2, 1);
   ssthresh_ = peer_window_;
 }
 
@@ -66,6 +68,9 @@ void ReliableChannel::receive(absl::StatusOr<ControlMessage> decoded) {
   process_nr(header.nr);
   if (!zlb) accept_sequenced(header.ns, std::move(decoded));
   pump();
+  // No reply rode on: a peer with half our window unacknowledged is about
+  // to stall, and RFC 2661 lets a ZLB go whenever we choose.
+  if (!failed_ && ack_at_.has_value() && seq_distance(acked_nr_, next_nr_) >= ack_threshold_) send_zlb();
 }
 
 void ReliableChannel::process_nr(uint16_t nr) {
@@ -183,6 +188,7 @@ void ReliableChannel::transmit(Outgoing& out) {
   store_be16(out.wire.data() + 10, next_nr_);
   out.in_flight = true;
   ack_at_.reset();
+  acked_nr_ = next_nr_;
   transport_.transmit(out.wire);
 }
 
@@ -196,6 +202,7 @@ void ReliableChannel::send_zlb() {
   store_be16(zlb + 8, next_ns_);
   store_be16(zlb + 10, next_nr_);
   ack_at_.reset();
+  acked_nr_ = next_nr_;
   ++stats_.zlb_sent;
   transport_.transmit(absl::Span<const uint8_t>(zlb, sizeof zlb));
 }

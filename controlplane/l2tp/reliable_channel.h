@@ -1,8 +1,9 @@
 // Reliable delivery of one tunnel's control messages (RFC 2661 section 5.8
 // and Appendix A): Ns/Nr sequencing, the peer's receive window, timed
 // retransmission with capped exponential back-off, slow start and congestion
-// avoidance, delayed ZLB acknowledgements, duplicate re-acknowledgement and
-// in-order delivery through a bounded reorder queue.
+// avoidance, delayed ZLB acknowledgements (at once when half our receive
+// window is waiting for one), duplicate re-acknowledgement and in-order
+// delivery through a bounded reorder queue.
 //
 // The channel owns no socket and no timer: it writes through a
 // ControlTransport, reads time from a Clock, and is driven by receive() and
@@ -50,6 +51,9 @@ struct ReliableChannelConfig {
   int max_retransmissions = 5;                         // RFC recommends 5
   // How long an acknowledgement waits for an outgoing message to ride on
   // before a ZLB is sent; well under the peer's retransmission timeout.
+  // Once half of receive_window is delivered but unacknowledged the ZLB
+  // goes at once: the peer may not send past our window, so waiting longer
+  // would stall it for the rest of the delay.
   Duration ack_delay = std::chrono::milliseconds(100);
   // The window we advertise in Receive Window Size; bounds the reorder queue.
   uint16_t receive_window = 16;
@@ -169,6 +173,10 @@ class ReliableChannel {
   // Messages ahead of next_nr_ by less than our window, keyed by Ns.
   absl::flat_hash_map<uint16_t, absl::StatusOr<ControlMessage>> reorder_;
   std::optional<TimePoint> ack_at_;
+  // The Nr the peer last heard from us, and how many delivered messages
+  // may wait for a delayed acknowledgement (half our window, at least 1).
+  uint16_t acked_nr_;
+  uint16_t ack_threshold_;
   std::optional<TimePoint> last_receive_;
 
   bool failed_ = false;

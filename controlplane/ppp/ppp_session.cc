@@ -56,7 +56,10 @@ std::string_view to_string(PppPhase phase) {
 PppSession::PppSession(const PppSessionConfig& config, const Clock& clock, PacketSink& sink,
                        absl::BitGenRef rng, AuthVerifier& verifier, Ipv4Allocator allocator,
                        PppSessionListener& listener)
-    : config_(config),
+    : force_lcp_renegotiation_(config.force_lcp_renegotiation),
+      requires_auth_(!config.lcp.auth_order.empty()),
+      enable_ipv4_(config.enable_ipv4),
+      enable_ipv6_(config.enable_ipv6),
       allocator_(std::move(allocator)),
       listener_(listener),
       lcp_(config.lcp, clock, sink, rng, *this),
@@ -73,7 +76,7 @@ void PppSession::start() {
 
 absl::Status PppSession::proxy_acceptable(const ProxyInfo& proxy) const {
   if (!proxy.lcp) return absl::NotFoundError("no proxy LCP from the LAC");
-  if (config_.force_lcp_renegotiation) {
+  if (force_lcp_renegotiation_) {
     return absl::FailedPreconditionError("configured to renegotiate LCP");
   }
   auto auth = auth_protocol_in(proxy.lcp->last_sent_confreq);
@@ -81,7 +84,7 @@ absl::Status PppSession::proxy_acceptable(const ProxyInfo& proxy) const {
   const ProxyAuthType type = proxy.auth ? proxy.auth->type : ProxyAuthType::kNone;
   switch (*auth) {
     case AuthProtocol::kNone:
-      if (!config_.lcp.auth_order.empty()) {
+      if (requires_auth_) {
         return absl::FailedPreconditionError("the LAC negotiated no authentication");
       }
       if (type != ProxyAuthType::kNone) {
@@ -253,7 +256,7 @@ void PppSession::on_auth_result(bool accepted, const std::string& user) {
 
 void PppSession::begin_network() {
   phase_ = PppPhase::kNetwork;
-  if (config_.enable_ipv4) {
+  if (enable_ipv4_) {
     // One address for the life of the session, even if IPCP renegotiates.
     if (!ipv4_address_ && allocator_) ipv4_address_ = allocator_(user_);
     if (ipv4_address_) {
@@ -262,7 +265,7 @@ void PppSession::begin_network() {
       ipcp_.start(*ipv4_address_);
     }
   }
-  if (config_.enable_ipv6) {
+  if (enable_ipv6_) {
     ipv6cp_running_ = true;
     ipv6cp_finished_ = false;
     ipv6cp_.start();

@@ -161,7 +161,13 @@ class PppSession final : private LcpListener, private AuthListener, private NcpL
   void stop_upper_layers();
   void end(PppDownReason reason);
 
-  PppSessionConfig config_;
+  // The little of PppSessionConfig this class reads itself; the protocols
+  // keep their own parts. Not a copy of the whole: that was 352 bytes and
+  // its heap strings and vectors per session.
+  bool force_lcp_renegotiation_;
+  bool requires_auth_;  // LCP's auth_order is not empty
+  bool enable_ipv4_;
+  bool enable_ipv6_;
   Ipv4Allocator allocator_;
   PppSessionListener& listener_;
   Lcp lcp_;

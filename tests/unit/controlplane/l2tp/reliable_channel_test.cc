@@ -352,6 +352,98 @@ TEST_F(ReliableChannelTest, AReplyFromTheUpperLayerCarriesTheAcknowledgement) {
   EXPECT_EQ(transport_.sent.size(), 1u) << "no separate ZLB";
 }
 
+TEST_F(ReliableChannelTest, HalfOurWindowUnacknowledgedIsAcknowledgedAtOnce) {
+  ReliableChannelConfig config;
+  config.receive_window = 8;
+  make(config);
+  for (uint16_t ns = 0; ns < 3; ++ns) ch().receive(from_peer(ns, 0, ns));
+  EXPECT_TRUE(transport_.sent.empty()) << "three of eight: still waiting for a reply to ride on";
+  ch().receive(from_peer(3, 0, 3));
+  ASSERT_EQ(transport_.sent.size(), 1u) << "four of eight: the peer is about to stall";
+  EXPECT_TRUE(transport_.sent[0].zlb());
+  EXPECT_EQ(transport_.sent[0].nr(), 4);
+  EXPECT_EQ(transport_.sent[0].at, clock_.now()) << "no ack delay";
+  EXPECT_FALSE(ch().next_deadline().has_value());
+
+  // The count starts again from what the ZLB acknowledged.
+  ch().receive(from_peer(4, 0, 4));
+  EXPECT_EQ(transport_.sent.size(), 1u);
+  ASSERT_TRUE(ch().next_deadline().has_value()) << "a single message waits for the delay again";
+}
+
+TEST_F(ReliableChannelTest, AReplyRestartsTheCountTowardsAnImmediateAcknowledgement) {
+  ReliableChannelConfig config;
+  config.receive_window = 8;
+  make(config);
+  ch().receive(from_peer(0, 0));
+  ch().receive(from_peer(1, 0));
+  ASSERT_TRUE(ch().send(numbered_message(1)).ok());  // carries Nr 2
+  ASSERT_EQ(transport_.sent.size(), 1u);
+  EXPECT_EQ(transport_.sent[0].nr(), 2);
+  for (uint16_t ns = 2; ns < 5; ++ns) ch().receive(from_peer(ns, 0));
+  EXPECT_EQ(transport_.sent.size(), 1u) << "three since the reply";
+  ch().receive(from_peer(5, 0));
+  ASSERT_EQ(transport_.sent.size(), 2u);
+  EXPECT_TRUE(transport_.sent[1].zlb());
+  EXPECT_EQ(transport_.sent[1].nr(), 6);
+}
+
+TEST_F(ReliableChannelTest, AWindowOfOneAcknowledgesEveryMessageAtOnce) {
+  ReliableChannelConfig config;
+  config.receive_window = 1;
+  make(config);
+  ch().receive(from_peer(0, 0));
+  ch().receive(from_peer(1, 0));
+  ASSERT_EQ(transport_.sent.size(), 2u);
+  EXPECT_EQ(transport_.sent[0].nr(), 1);
+  EXPECT_EQ(transport_.sent[1].nr(), 2);
+}
+
+// A LAC sending ICCNs (which get no reply) back to back must not wait one
+// ack delay per window: before, 64 unanswered messages into a window of 4
+// took 16 x 100 ms. Now only slow start waits (cwnd 1 cannot reach half
+// the window), once.
+TEST(ReliableChannelPeers, UnansweredMessagesFlowWithoutWaitingForTheAckDelay) {
+  FakeClock clock;
+  struct Wire : ControlTransport {
+    std::vector<Bytes> pending;
+    void transmit(absl::Span<const uint8_t> d) override { pending.emplace_back(d.begin(), d.end()); }
+  };
+  Wire to_lns, to_lac;
+  RecordingReceiver at_lac, at_lns;
+  ReliableChannelConfig config;
+  config.receive_window = 4;
+  config.max_queued = 64;
+  config.ack_delay = milliseconds(100);
+  ReliableChannel lac(clock, to_lns, at_lac, config);
+  ReliableChannel lns(clock, to_lac, at_lns, config);
+  lac.set_peer_receive_window(4);
+  lns.set_peer_receive_window(4);
+  const TimePoint start = clock.now();
+  for (uint32_t i = 0; i < 64; ++i) ASSERT_TRUE(lac.send(numbered_message(i)).ok());
+  std::optional<TimePoint> all_delivered;
+  for (int steps = 0; !(lac.idle() && to_lns.pending.empty() && to_lac.pending.empty()); ++steps) {
+    ASSERT_LT(steps, 10000);
+    if (to_lns.pending.empty() && to_lac.pending.empty()) {  // nothing on the wire: the next timer
+      std::optional<TimePoint> next = lac.next_deadline();
+      if (auto d = lns.next_deadline(); d && (!next || *d < *next)) next = d;
+      ASSERT_TRUE(next.has_value());
+      clock.set(*next);
+      lac.on_timer();
+      lns.on_timer();
+    }
+    for (auto [wire, peer] : {std::pair{&to_lns, &lns}, std::pair{&to_lac, &lac}}) {
+      std::vector<Bytes> batch;
+      batch.swap(wire->pending);
+      for (const Bytes& b : batch) peer->receive(decode_control(b, {}));
+    }
+    if (at_lns.messages.size() == 64 && !all_delivered) all_delivered = clock.now();
+  }
+  ASSERT_TRUE(all_delivered.has_value());
+  EXPECT_LE(*all_delivered - start, milliseconds(100)) << "one ack delay, while slow start opens the window";
+  EXPECT_EQ(lac.stats().retransmitted, 0u);
+}
+
 TEST_F(ReliableChannelTest, DuplicatesAreReacknowledgedAtOnceButDeliveredOnce) {
   make();
   ch().receive(from_peer(0, 0, 1));
