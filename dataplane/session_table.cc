@@ -32,7 +32,7 @@ absl::StatusOr<std::unique_ptr<SessionTable>> SessionTable::create(const Session
   t->qsbr_ = qsbr;
   t->name_ = cfg.name;
   t->entries_ = static_cast<SessionEntry*>(
-      rte_zmalloc_socket("lns_sessions", sizeof(SessionEntry) * (cfg.capacity + 1), 64, cfg.socket_id));
+      t->entries_memory_.allocate("lns_sessions", sizeof(SessionEntry) * (cfg.capacity + 1), cfg.socket_id));
   if (t->entries_ == nullptr)
     return absl::ResourceExhaustedError(
         absl::StrFormat("cannot allocate %u session entries", cfg.capacity));
@@ -62,7 +62,6 @@ SessionTable::~SessionTable() {
   if (dq_ != nullptr) rte_rcu_qsbr_dq_delete(dq_);
   for (auto& v : v6_)
     if (v.hash != nullptr) rte_hash_free(v.hash);
-  rte_free(entries_);
 }
 
 void SessionTable::build_encap(SessionEntry& e, const SessionSpec& spec) const {

@@ -21,6 +21,7 @@
 #include "absl/status/statusor.h"
 #include "dataplane/direct_index.h"
 #include "dataplane/session_entry.h"
+#include "dataplane/table_memory.h"
 
 struct rte_rcu_qsbr;
 struct rte_rcu_qsbr_dq;
@@ -158,7 +159,8 @@ class SessionTable {
   uint32_t live_ = 0;
   uint64_t recycled_ = 0;
   AccessEncap encap_;
-  SessionEntry* entries_ = nullptr;  // capacity_ + 1, slot 0 unused
+  TableMemory entries_memory_;
+  SessionEntry* entries_ = nullptr;  // capacity_ + 1, slot 0 unused, in entries_memory_
   std::vector<SessionSpec> specs_;   // control-plane copy, by slot
   std::vector<uint32_t> free_slots_;
   DirectIndex32 upstream_;

@@ -1,11 +1,15 @@
 // SessionTable on its own: lookups by every key, refusals, capacity, the
-// encapsulation template, and slot recycling through RCU.
+// encapsulation template, and slot recycling through RCU; the index and
+// the memory under the table.
 #include "dataplane/session_table.h"
+
+#include <vector>
 
 #include <gtest/gtest.h>
 #include <rte_malloc.h>
 #include <rte_rcu_qsbr.h>
 
+#include "dataplane/table_memory.h"
 #include "tests/support/eal_env.h"
 #include "tests/support/packet_builder.h"
 
@@ -183,6 +187,40 @@ TEST(SessionTable, RemovedSlotIsRecycledOnlyAfterReadersAreQuiescent) {
   }
   rte_rcu_qsbr_thread_offline(q, 0);
   rte_free(q);
+}
+
+TEST(TableMemory, SmallAndLargeAllocationsAreZeroedAlignedAndWritable) {
+  for (size_t bytes : {size_t{4096}, size_t{5} << 20}) {
+    SCOPED_TRACE(bytes);
+    TableMemory mem;
+    auto* p = static_cast<uint8_t*>(mem.allocate("test_table", bytes, SOCKET_ID_ANY));
+    ASSERT_NE(p, nullptr);
+    EXPECT_EQ(p, mem.data());
+    EXPECT_EQ(reinterpret_cast<uintptr_t>(p) % 64, 0u);
+    EXPECT_EQ(p[0], 0);
+    EXPECT_EQ(p[bytes / 2], 0);
+    EXPECT_EQ(p[bytes - 1], 0);
+    p[0] = p[bytes - 1] = 0xa5;
+    EXPECT_EQ(p[bytes - 1], 0xa5);
+  }
+}
+
+TEST(DirectIndex32, KeysOverManyChunksKeepTheirValues) {
+  // Scattered keys need a middle and a leaf page each: far more pages than
+  // the first chunks hold.
+  DirectIndex32 index;
+  std::vector<uint32_t> keys;
+  for (uint32_t i = 1; i <= 20000; ++i) keys.push_back(i * 2654435761u);
+  for (uint32_t i = 0; i < keys.size(); ++i) ASSERT_TRUE(index.set(keys[i], i + 1));
+  EXPECT_GT(index.pages(), 10000u);
+  for (uint32_t i = 0; i < keys.size(); ++i) {
+    ASSERT_EQ(index.get(keys[i]), i + 1);
+    ASSERT_EQ(index.cell(keys[i]), index.cell(keys[i]));
+  }
+  EXPECT_EQ(index.get(12345), DirectIndex32::kEmpty);
+  index.clear(keys[7]);
+  EXPECT_EQ(index.get(keys[7]), DirectIndex32::kEmpty);
+  EXPECT_EQ(index.get(keys[8]), 9u);
 }
 
 }  // namespace
