@@ -183,12 +183,16 @@ absl::StatusOr<ParallelResult> ParallelLoop::run(const TrafficSpec& spec, const 
       free_all(ring_.rx_ring(dp::Side::kAccess, static_cast<unsigned>(w)));
       free_all(ring_.rx_ring(dp::Side::kCore, static_cast<unsigned>(w)));
     }
-    // What is still on handoff rings goes out on the TX rings.
-    for (int i = 0; i < 4; ++i)
-      for (size_t w = 0; w < workers; ++w) dp.worker(w).poll_once();
-    for (size_t w = 0; w < workers; ++w) {
-      free_all(ring_.tx_ring(dp::Side::kAccess, static_cast<unsigned>(w)));
-      free_all(ring_.tx_ring(dp::Side::kCore, static_cast<unsigned>(w)));
+    // What is still on handoff rings goes out on the TX rings; a poll takes
+    // at most a burst from each, and a ring may hold everything in flight,
+    // so poll until nothing moves (the TX rings are emptied as we go).
+    for (uint32_t moved = 1; moved != 0;) {
+      moved = 0;
+      for (size_t w = 0; w < workers; ++w) moved += dp.worker(w).poll_once();
+      for (size_t w = 0; w < workers; ++w) {
+        free_all(ring_.tx_ring(dp::Side::kAccess, static_cast<unsigned>(w)));
+        free_all(ring_.tx_ring(dp::Side::kCore, static_cast<unsigned>(w)));
+      }
     }
   };
   for (size_t w = 0; w < workers; ++w) {
