@@ -21,6 +21,8 @@ import sys
 import tempfile
 import time
 
+from lns_test_helpers import lnsctl_json, wait_for
+
 LNSD, LNSGEN, LNSCTL = sys.argv[1], sys.argv[2], sys.argv[3]
 TUNNELS, SESSIONS = 4, 50
 RATE, DURATION = 20000, 3
@@ -49,18 +51,7 @@ def dpdk_runtime_dir(prefix):
 
 
 def lnsctl(d, *args):
-    r = subprocess.run([LNSCTL, "--socket", f"{d}/lnsd.sock", "--json", *args], capture_output=True, text=True)
-    assert r.returncode == 0, f"lnsctl {' '.join(args)}: {r.stdout}{r.stderr}"
-    return json.loads(r.stdout)
-
-
-def wait_for(predicate, timeout, what):
-    end = time.time() + timeout
-    while time.time() < end:
-        if predicate():
-            return
-        time.sleep(0.1)
-    raise AssertionError(f"timed out waiting for {what}")
+    return lnsctl_json(LNSCTL, f"{d}/lnsd.sock", *args)
 
 
 def stop(proc, timeout=20):

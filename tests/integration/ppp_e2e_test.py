@@ -17,6 +17,8 @@ import sys
 import tempfile
 import time
 
+from lns_test_helpers import lnsctl_json, wait_for
+
 LNSD, EMULATOR, LNSCTL = sys.argv[1], sys.argv[2], sys.argv[3]
 NS = f"lnsppp{os.getpid()}"
 USERS = 1000
@@ -49,18 +51,7 @@ def in_ns(*args):
 
 
 def lnsctl(d, *args):
-    r = sh(LNSCTL, "--socket", f"{d}/lnsd.sock", "--json", *args, check=False)
-    assert r.returncode == 0, f"lnsctl {' '.join(args)}: {r.stdout}{r.stderr}"
-    return json.loads(r.stdout)
-
-
-def wait_for(predicate, timeout, what):
-    end = time.time() + timeout
-    while time.time() < end:
-        if predicate():
-            return
-        time.sleep(0.1)
-    raise AssertionError(f"timed out waiting for {what}")
+    return lnsctl_json(LNSCTL, f"{d}/lnsd.sock", *args)
 
 
 def ipv6_prefix(i):

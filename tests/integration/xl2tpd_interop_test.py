@@ -14,6 +14,8 @@ import sys
 import tempfile
 import time
 
+from lns_test_helpers import wait_for
+
 LNSD = sys.argv[1]
 NS = f"lnsit{os.getpid()}"
 
@@ -50,15 +52,6 @@ def sh(*args, check=True):
 
 def in_ns(*args):
     return ["ip", "netns", "exec", NS, *args]
-
-
-def wait_for(predicate, timeout, what):
-    end = time.time() + timeout
-    while time.time() < end:
-        if predicate():
-            return
-        time.sleep(0.1)
-    raise AssertionError(f"timed out waiting for {what}")
 
 
 def run_case(d, name, lns_auth, lns_secret, lac_challenge, lac_secret, expect_tunnel):
