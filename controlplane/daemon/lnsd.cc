@@ -223,21 +223,25 @@ int main(int argc, char** argv) {
     }
 
     lns::Telemetry telemetry;
-    auto publish_telemetry = [&] {
+    auto read_worker_stats = [&] {
+      std::vector<lns::dp::WorkerStats> stats;
+      for (size_t i = 0; i < dp.worker_count(); ++i) stats.push_back(dp.worker(i).stats());
+      return stats;
+    };
+    auto publish_telemetry = [&](std::vector<lns::dp::WorkerStats> worker_stats) {
       lns::TelemetrySnapshot snap;
       snap.sessions = cp.subscribers().size();
       snap.tunnels = cp.l2tp().active_tunnel_count();
       snap.uptime_s = static_cast<uint64_t>(std::chrono::duration<double>(clock.now() - ctx.started).count());
-      for (size_t i = 0; i < dp.worker_count(); ++i) {
-        snap.workers.push_back(dp.worker(i).stats());
+      for (size_t i = 0; i < worker_stats.size(); ++i)
         snap.worker_rx_pps.push_back(static_cast<uint64_t>(ctx.worker_rates.rx_mpps(i) * 1e6));
-      }
+      snap.workers = std::move(worker_stats);
       for (const auto& t : cp.l2tp().tunnels())
         snap.tunnel_list.push_back({t.tunnel_id, lns::l2tp::to_string(t.peer), t.lac_host_name,
                                     std::string(lns::l2tp::tunnel_state_name(t.state)), t.sessions});
       telemetry.publish(std::move(snap));
     };
-    publish_telemetry();
+    publish_telemetry(read_worker_stats());
 
     std::signal(SIGINT, on_signal);
     std::signal(SIGTERM, on_signal);
@@ -272,10 +276,9 @@ int main(int argc, char** argv) {
       capture.poll();
       if (handled == 0) usleep(200);  // the control plane need not spin
       if (now >= next_telemetry) {
-        std::vector<lns::dp::WorkerStats> worker_stats;
-        for (size_t i = 0; i < dp.worker_count(); ++i) worker_stats.push_back(dp.worker(i).stats());
+        std::vector<lns::dp::WorkerStats> worker_stats = read_worker_stats();
         ctx.worker_rates.sample(clock.now(), worker_stats);
-        publish_telemetry();
+        publish_telemetry(std::move(worker_stats));
         next_telemetry = now + hz;
       }
       if (opt.stats_interval_s > 0 && now >= next_stats) {
