@@ -148,11 +148,7 @@ struct Snapshot {
 
 ParallelLoop::ParallelLoop(test::RingDataplane& ring, const std::vector<BenchSession>& sessions,
                            const FrameAddresses& addresses, uint64_t seed)
-    : ring_(ring), sessions_(sessions), addresses_(addresses), order_(sessions.size()) {
-  std::iota(order_.begin(), order_.end(), 0u);
-  std::mt19937_64 rng(seed);
-  std::shuffle(order_.begin(), order_.end(), rng);
-}
+    : ring_(ring), sessions_(sessions), addresses_(addresses), order_(shuffled_session_order(sessions.size(), seed)) {}
 
 absl::StatusOr<ParallelResult> ParallelLoop::run(const TrafficSpec& spec, const SizeMix& sizes) {
   dp::Dataplane& dp = ring_.dp();

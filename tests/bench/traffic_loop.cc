@@ -54,13 +54,17 @@ SizeMix fixed_size(uint16_t inner_len) { return {absl::StrFormat("%u", inner_len
 
 SizeMix imix() { return {"imix", {64, 594, 64, 64, 1518, 64, 594, 64, 64, 594, 64, 594}}; }
 
+std::vector<uint32_t> shuffled_session_order(size_t n, uint64_t seed) {
+  std::vector<uint32_t> order(n);
+  std::iota(order.begin(), order.end(), 0u);
+  std::mt19937_64 rng(seed);
+  std::shuffle(order.begin(), order.end(), rng);
+  return order;
+}
+
 TrafficLoop::TrafficLoop(test::RingDataplane& ring, const std::vector<BenchSession>& sessions,
                          const FrameAddresses& addresses, uint64_t seed)
-    : ring_(ring), sessions_(sessions), addresses_(addresses), order_(sessions.size()) {
-  std::iota(order_.begin(), order_.end(), 0u);
-  std::mt19937_64 rng(seed);
-  std::shuffle(order_.begin(), order_.end(), rng);
-}
+    : ring_(ring), sessions_(sessions), addresses_(addresses), order_(shuffled_session_order(sessions.size(), seed)) {}
 
 absl::StatusOr<TrafficResult> TrafficLoop::run(const TrafficSpec& spec, const SizeMix& sizes) {
   const uint64_t n_sessions = order_.size();

@@ -72,6 +72,10 @@ struct TrafficResult {
   dp::StageCycles stage_cycles;
 };
 
+// A random permutation of 0..n-1: the order in which frames visit the
+// sessions, so consecutive frames miss the caches as live traffic would.
+std::vector<uint32_t> shuffled_session_order(size_t n, uint64_t seed);
+
 class TrafficLoop {
  public:
   TrafficLoop(test::RingDataplane& ring, const std::vector<BenchSession>& sessions,
