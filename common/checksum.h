@@ -31,6 +31,18 @@ inline uint16_t internet_checksum(const uint8_t* p, size_t len) {
   return checksum_fold(checksum_partial(p, len));
 }
 
+// UDP checksum (host order) of a datagram whose checksum field is zero,
+// over the pseudo-header: both addresses (they lie next to each other in
+// IPv4 and IPv6 headers: 8 or 32 octets), the protocol and the UDP length
+// (RFC 768, RFC 8200 8.1). A computed zero is sent as all ones.
+inline uint16_t udp_checksum(const uint8_t* addresses, size_t addresses_len, const uint8_t* udp, size_t udp_len) {
+  uint32_t sum = checksum_partial(addresses, addresses_len);
+  sum += 17;  // UDP
+  sum += static_cast<uint32_t>(udp_len);
+  const uint16_t c = checksum_fold(checksum_partial(udp, udp_len, sum));
+  return c == 0 ? 0xffff : c;
+}
+
 // True when a 20-byte header (IPv4 without options) sums to all ones, i.e.
 // its checksum is right. The one's-complement sum does not depend on byte
 // order (RFC 1071 section 2(B)), so five native 32-bit words are added and

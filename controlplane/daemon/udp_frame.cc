@@ -68,13 +68,7 @@ std::vector<uint8_t> build_udp_frame(const UdpFrame& f, uint16_t ip_id) {
   store_be16(udp + 2, f.dst_port);
   store_be16(udp + 4, ulen);
   if (!f.payload.empty()) std::memcpy(udp + 8, f.payload.data(), f.payload.size());
-  // Pseudo-header + UDP header + payload; 0 is sent as 0xffff (RFC 768).
-  uint32_t sum = checksum_partial(ip + 12, 8);
-  sum += kIpProtoUdp;
-  sum += ulen;
-  sum = checksum_partial(udp, ulen, sum);
-  uint16_t csum = checksum_fold(sum);
-  store_be16(udp + 6, csum == 0 ? 0xffff : csum);
+  store_be16(udp + 6, udp_checksum(ip + 12, 8, udp, ulen));
   return out;
 }
 

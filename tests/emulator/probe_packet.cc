@@ -14,13 +14,8 @@ constexpr uint8_t kMarker[8] = {'L', 'N', 'S', 'E', 'M', 'U', 'v', '1'};
 constexpr uint8_t kProtocolUdp = 17;
 constexpr uint8_t kTtl = 64;
 
-uint16_t udp_checksum(const uint8_t* ip, size_t udp_length) {
-  uint32_t sum = checksum_partial(ip + 12, 8);  // source and destination
-  sum += kProtocolUdp;
-  sum += static_cast<uint32_t>(udp_length);
-  sum = checksum_partial(ip + kIpv4HeaderSize, udp_length, sum);
-  const uint16_t c = checksum_fold(sum);
-  return c == 0 ? 0xFFFF : c;
+uint16_t probe_udp_checksum(const uint8_t* ip, size_t udp_length) {
+  return udp_checksum(ip + 12, 8, ip + kIpv4HeaderSize, udp_length);  // source and destination
 }
 
 }  // namespace
@@ -44,7 +39,7 @@ void build_probe(const Probe& probe, size_t size, std::vector<uint8_t>& out) {
   store_be16(udp + 2, kProbeDestinationPort);
   store_be16(udp + 4, static_cast<uint16_t>(udp_length));
   write_probe_payload(probe.session_index, probe.sequence, absl::MakeSpan(udp + kUdpHeaderSize, udp_length - kUdpHeaderSize));
-  store_be16(udp + 6, udp_checksum(ip, udp_length));
+  store_be16(udp + 6, probe_udp_checksum(ip, udp_length));
 }
 
 std::optional<Probe> parse_probe(absl::Span<const uint8_t> packet) {

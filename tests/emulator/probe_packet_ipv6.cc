@@ -12,15 +12,8 @@ namespace {
 constexpr uint8_t kNextHeaderUdp = 17;
 constexpr uint8_t kHopLimit = 64;
 
-// RFC 8200 8.1: the pseudo-header is both addresses, the upper-layer length
-// and the next header value.
-uint16_t udp_checksum(const uint8_t* ip, size_t udp_length) {
-  uint32_t sum = checksum_partial(ip + 8, 32);
-  sum += static_cast<uint32_t>(udp_length);
-  sum += kNextHeaderUdp;
-  sum = checksum_partial(ip + kIpv6HeaderSize, udp_length, sum);
-  const uint16_t c = checksum_fold(sum);
-  return c == 0 ? 0xFFFF : c;
+uint16_t probe_udp_checksum(const uint8_t* ip, size_t udp_length) {
+  return udp_checksum(ip + 8, 32, ip + kIpv6HeaderSize, udp_length);  // source and destination
 }
 
 }  // namespace
@@ -43,7 +36,7 @@ void build_probe_ipv6(const Ipv6Probe& probe, size_t size, std::vector<uint8_t>&
   store_be16(udp + 4, static_cast<uint16_t>(udp_length));
   write_probe_payload(probe.session_index, probe.sequence,
                       absl::MakeSpan(udp + kUdpHeaderSize, udp_length - kUdpHeaderSize));
-  store_be16(udp + 6, udp_checksum(ip, udp_length));
+  store_be16(udp + 6, probe_udp_checksum(ip, udp_length));
 }
 
 std::optional<Ipv6Probe> parse_probe_ipv6(absl::Span<const uint8_t> packet) {

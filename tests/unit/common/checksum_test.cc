@@ -42,6 +42,26 @@ TEST(Checksum, RealIpv4Headers) {
   }
 }
 
+TEST(Checksum, UdpChecksumCoversThePseudoHeaderAndSendsZeroAsOnes) {
+  // 192.0.2.1 -> 192.0.2.2, UDP 1701 -> 1701, payload "ab".
+  std::vector<uint8_t> addresses = {192, 0, 2, 1, 192, 0, 2, 2};
+  std::vector<uint8_t> udp = {0x06, 0xa5, 0x06, 0xa5, 0x00, 0x0a, 0x00, 0x00, 'a', 'b'};
+  const uint16_t c = udp_checksum(addresses.data(), addresses.size(), udp.data(), udp.size());
+  // Verifies: pseudo-header + datagram with the checksum in place sums to all ones.
+  udp[6] = static_cast<uint8_t>(c >> 8);
+  udp[7] = static_cast<uint8_t>(c);
+  uint32_t sum = checksum_partial(addresses.data(), addresses.size()) + 17 + static_cast<uint32_t>(udp.size());
+  EXPECT_EQ(checksum_fold(checksum_partial(udp.data(), udp.size(), sum)), 0);
+  // Adding the checksum into a payload word (one's-complement addition)
+  // makes the sum all ones, whose checksum is zero: that is sent as 0xffff.
+  udp[6] = udp[7] = 0;
+  uint32_t word = (uint32_t{udp[8]} << 8 | udp[9]) + c;
+  word = (word & 0xffff) + (word >> 16);
+  udp[8] = static_cast<uint8_t>(word >> 8);
+  udp[9] = static_cast<uint8_t>(word);
+  EXPECT_EQ(udp_checksum(addresses.data(), addresses.size(), udp.data(), udp.size()), 0xffff);
+}
+
 TEST(Checksum, OddLengthPadsTheLastOctetOnTheRight) {
   const std::vector<uint8_t> b = {0x12, 0x34, 0x56};
   // 0x1234 + 0x5600 = 0x6834
