@@ -76,7 +76,8 @@ int main(int argc, char** argv) {
   if (reflector) fds.push_back(pollfd{reflector->fd(), POLLIN, 0});
 
   emulator.start();
-  TimePoint next_progress = clock.now() + kProgressInterval;
+  const TimePoint started = clock.now();
+  TimePoint next_progress = started + kProgressInterval;
   bool interrupted = false;
   while (!emulator.done()) {
     if (g_interrupted && !interrupted) {
@@ -97,7 +98,8 @@ int main(int argc, char** argv) {
     emulator.poll();
     if (log_enabled(LogLevel::kDebug) && clock.now() >= next_progress) {
       next_progress = clock.now() + kProgressInterval;
-      LNS_LOG_DEBUG("%s: %u of %u sessions up", std::string(to_string(emulator.phase())), emulator.sessions_up_now(),
+      LNS_LOG_DEBUG("%.1f s: %s: %u of %u sessions up", std::chrono::duration<double>(clock.now() - started).count(),
+                    std::string(to_string(emulator.phase())), emulator.sessions_up_now(),
                     static_cast<uint32_t>(emulator.session_count()));
     }
   }

@@ -17,7 +17,7 @@ import sys
 import tempfile
 import time
 
-from lns_test_helpers import lnsctl_json, wait_for
+from lns_test_helpers import lnsctl_json, run_bounded, wait_for
 
 LNSD, EMULATOR, LNSCTL = sys.argv[1], sys.argv[2], sys.argv[3]
 NS = f"lnsppp{os.getpid()}"
@@ -92,13 +92,17 @@ class Lnsd:
 
 
 def emulate(*args, timeout=240):
-    cmd = in_ns(EMULATOR, "--lns", "192.0.2.1", "--json", "--user-format", "user%d", *args)
-    r = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
+    # --verbose puts the emulator's phase changes and a progress line a
+    # second on stderr, which run_bounded reports if it ever overruns.
+    cmd = in_ns(EMULATOR, "--lns", "192.0.2.1", "--json", "--verbose", "--user-format", "user%d", *args)
+    rc, out, err = run_bounded(cmd, timeout)
     try:
-        report = json.loads(r.stdout)
+        report = json.loads(out)
     except json.JSONDecodeError:
-        raise AssertionError(f"emulator output is not JSON (exit {r.returncode}):\n{r.stdout}\n{r.stderr}")
-    return r.returncode, report
+        raise AssertionError(f"emulator output is not JSON (exit {rc}):\n{out}\n{err[-4000:]}")
+    if rc != 0:
+        sys.stdout.write(err[-4000:])
+    return rc, report
 
 
 def check_capture(path, expected):
