@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+#include <string_view>
 
 #include <rte_eal.h>
 
@@ -17,8 +18,13 @@ bool init_eal_for_tests(const char* argv0, unsigned lcores, unsigned memory_mb) 
   std::string map = "--lcores=";
   for (unsigned l = 0; l < lcores; ++l)
     absl::StrAppend(&map, l ? "," : "", l, "@", l % (cpus > 0 ? cpus : 1));
+  // Tests run without huge pages (a CI machine may have none). Benchmarks
+  // may set LNS_EAL_HUGEPAGES=1 to use the machine's reserved ones, as lnsd
+  // on a real system does; --in-memory then keeps the run free of files.
+  const char* huge = std::getenv("LNS_EAL_HUGEPAGES");
+  const bool hugepages = huge != nullptr && std::string_view(huge) == "1";
   std::vector<std::string> args = {argv0,
-                                   "--no-huge",
+                                   hugepages ? "--in-memory" : "--no-huge",
                                    "-m",
                                    absl::StrCat(memory_mb),
                                    // --in-memory conflicts with --no-huge (which
