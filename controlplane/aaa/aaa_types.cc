@@ -9,7 +9,7 @@ namespace lns::aaa {
 
 Ipv4Range range_of_prefix(Ipv4 network, uint8_t length) {
   Ipv4 hosts = length >= 32 ? 0 : ~Ipv4{0} >> length;
-  return {network & ~hosts, network | hosts};
+  return {network & ~hosts, network | hosts, length};
 }
 
 std::string format_ipv4(Ipv4 address) {

@@ -18,6 +18,7 @@ using SessionId = uint64_t;
 struct Ipv4Range {
   Ipv4 first = 0;
   Ipv4 last = 0;
+  uint8_t prefix_length = 0;  // when written as a prefix; 0: as first-last
 
   uint64_t size() const { return uint64_t{last} - first + 1; }
   bool contains(Ipv4 address) const { return first <= address && address <= last; }

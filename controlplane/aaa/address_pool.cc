@@ -47,11 +47,20 @@ absl::StatusOr<AddressPool> AddressPool::create(std::string name, std::vector<Ip
   size_t words = static_cast<size_t>((total + 63) / 64);
   pool.taken_.assign(words, 0);
   pool.queued_.assign(words, 0);
-  for (Ipv4 address : excluded) {
-    uint64_t ordinal = pool.ordinal_of(address);
-    if (ordinal == kNone) continue;
+  auto exclude = [&pool](Ipv4 address) {
+    const uint64_t ordinal = pool.ordinal_of(address);
+    if (ordinal == kNone) return;
     pool.excluded_.insert(ordinal);
     set(pool.taken_, ordinal);
+  };
+  for (Ipv4 address : excluded) exclude(address);
+  // A pool written as a prefix shorter than /31 keeps its network and
+  // broadcast addresses back: some CPEs and middleboxes mishandle a host
+  // numbered x.x.x.0 or x.x.x.255. A first-last range is taken as written.
+  for (const Ipv4Range& range : pool.ranges_) {
+    if (range.prefix_length == 0 || range.prefix_length > 30) continue;
+    exclude(range.first);
+    exclude(range.last);
   }
   return pool;
 }

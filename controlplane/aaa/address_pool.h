@@ -34,7 +34,9 @@ class AddressPool {
 
   // `ranges` must not overlap and may come in any order. Addresses in
   // `excluded` (fixed addresses of subscribers) are never handed out;
-  // those outside the ranges are ignored. InvalidArgument for an empty
+  // those outside the ranges are ignored; neither are the network and
+  // broadcast addresses of a range given as a prefix of /30 or shorter.
+  // InvalidArgument for an empty
   // name, no ranges, overlapping ranges or more than kMaxSize addresses.
   static absl::StatusOr<AddressPool> create(std::string name, std::vector<Ipv4Range> ranges,
                                             absl::Span<const Ipv4> excluded = {});

@@ -89,7 +89,7 @@ aaa::LocalAaaConfig aaa_config_from(const config::Config& cfg) {
   for (const auto& p : cfg.aaa.pools) {
     aaa::PoolConfig pc;
     pc.name = p.name;
-    for (const auto& r : p.ranges) pc.ranges.push_back({r.first, r.last});
+    for (const auto& r : p.ranges) pc.ranges.push_back({r.first, r.last, r.prefix_length});
     c.pools.push_back(std::move(pc));
   }
   c.default_pool = cfg.aaa.default_pool.value_or("");

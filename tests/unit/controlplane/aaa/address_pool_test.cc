@@ -19,6 +19,14 @@ constexpr Ipv4 ip(uint8_t a, uint8_t b, uint8_t c, uint8_t d) {
   return Ipv4{a} << 24 | Ipv4{b} << 16 | Ipv4{c} << 8 | d;
 }
 
+// A CIDR block as a first-last range, every address usable (a prefix
+// pool keeps its network and broadcast addresses back).
+Ipv4Range whole_block(Ipv4 network, uint8_t length) {
+  Ipv4Range r = range_of_prefix(network, length);
+  r.prefix_length = 0;
+  return r;
+}
+
 AddressPool make_pool(std::vector<Ipv4Range> ranges, std::vector<Ipv4> excluded = {}) {
   absl::StatusOr<AddressPool> pool = AddressPool::create("test", std::move(ranges), excluded);
   EXPECT_TRUE(pool.ok()) << pool.status();
@@ -32,16 +40,26 @@ std::vector<Ipv4> drain(AddressPool& pool) {
   return out;
 }
 
-TEST(AddressPool, HandsOutEveryAddressOfACidrBlockOnce) {
+TEST(AddressPool, HandsOutACidrBlockOnceLessItsNetworkAndBroadcastAddresses) {
   AddressPool pool = make_pool({range_of_prefix(ip(100, 64, 0, 0), 29)});
-  EXPECT_EQ(pool.size(), 8u);
+  EXPECT_EQ(pool.size(), 6u);  // what it may hand out
+  EXPECT_EQ(pool.available(), 6u);
   std::vector<Ipv4> got = drain(pool);
-  // Point-to-point /32s: the block's first and last addresses are usable too.
   std::vector<Ipv4> expected;
-  for (Ipv4 a = ip(100, 64, 0, 0); a <= ip(100, 64, 0, 7); ++a) expected.push_back(a);
+  for (Ipv4 a = ip(100, 64, 0, 1); a <= ip(100, 64, 0, 6); ++a) expected.push_back(a);
   EXPECT_EQ(got, expected);
-  EXPECT_EQ(pool.used(), 8u);
+  EXPECT_EQ(pool.used(), 6u);
   EXPECT_EQ(pool.available(), 0u);
+  // Nor can a subscriber's request claim them.
+  EXPECT_FALSE(pool.claim(ip(100, 64, 0, 0)).ok());
+  EXPECT_FALSE(pool.claim(ip(100, 64, 0, 7)).ok());
+}
+
+TEST(AddressPool, SlashThirtyOneAndThirtyTwoPoolsKeepEveryAddress) {
+  AddressPool p31 = make_pool({range_of_prefix(ip(100, 64, 0, 0), 31)});
+  EXPECT_EQ(drain(p31), (std::vector<Ipv4>{ip(100, 64, 0, 0), ip(100, 64, 0, 1)}));
+  AddressPool p32 = make_pool({range_of_prefix(ip(100, 64, 0, 9), 32)});
+  EXPECT_EQ(drain(p32), (std::vector<Ipv4>{ip(100, 64, 0, 9)}));
 }
 
 TEST(AddressPool, ExhaustionIsReportedAndCounted) {
@@ -73,7 +91,7 @@ TEST(AddressPool, SeveralRangesAreUsedInAddressOrder) {
 }
 
 TEST(AddressPool, ReleasedAddressesAreReusedOnlyAfterFreshOnesRunOut) {
-  AddressPool pool = make_pool({range_of_prefix(ip(10, 0, 0, 0), 30)});
+  AddressPool pool = make_pool({{ip(10, 0, 0, 0), ip(10, 0, 0, 3)}});
   Ipv4 first = *pool.allocate();
   Ipv4 second = *pool.allocate();
   ASSERT_TRUE(pool.release(first).ok());
@@ -89,7 +107,7 @@ TEST(AddressPool, ReleasedAddressesAreReusedOnlyAfterFreshOnesRunOut) {
 }
 
 TEST(AddressPool, ReleaseAndReuseCycleKeepsEveryAddressUnique) {
-  AddressPool pool = make_pool({range_of_prefix(ip(10, 0, 0, 0), 24)});
+  AddressPool pool = make_pool({whole_block(ip(10, 0, 0, 0), 24)});
   std::vector<Ipv4> held = drain(pool);
   for (int round = 0; round < 5; ++round) {
     for (size_t i = round % 2; i < held.size(); i += 2) ASSERT_TRUE(pool.release(held[i]).ok());
@@ -112,7 +130,7 @@ TEST(AddressPool, ReleaseRefusesWhatIsNotAllocated) {
 }
 
 TEST(AddressPool, ExcludedAddressesAreNeverHandedOut) {
-  AddressPool pool = make_pool({range_of_prefix(ip(100, 64, 0, 0), 29)},
+  AddressPool pool = make_pool({whole_block(ip(100, 64, 0, 0), 29)},
                                {ip(100, 64, 0, 0), ip(100, 64, 0, 3), ip(192, 0, 2, 1)});
   EXPECT_EQ(pool.size(), 6u);  // the address outside the pool is ignored
   std::vector<Ipv4> got = drain(pool);
@@ -124,7 +142,7 @@ TEST(AddressPool, ExcludedAddressesAreNeverHandedOut) {
 }
 
 TEST(AddressPool, ClaimTakesAParticularAddress) {
-  AddressPool pool = make_pool({range_of_prefix(ip(10, 0, 0, 0), 30)}, {ip(10, 0, 0, 3)});
+  AddressPool pool = make_pool({whole_block(ip(10, 0, 0, 0), 30)}, {ip(10, 0, 0, 3)});
   ASSERT_TRUE(pool.claim(ip(10, 0, 0, 1)).ok());
   EXPECT_TRUE(pool.is_allocated(ip(10, 0, 0, 1)));
   EXPECT_EQ(pool.claim(ip(10, 0, 0, 1)).code(), absl::StatusCode::kAlreadyExists);

@@ -20,6 +20,15 @@ constexpr Ipv4 ip(uint8_t a, uint8_t b, uint8_t c, uint8_t d) {
   return Ipv4{a} << 24 | Ipv4{b} << 16 | Ipv4{c} << 8 | d;
 }
 
+// A CIDR block as a first-last range, every address usable (a prefix
+// pool keeps its network and broadcast addresses back).
+Ipv4Range whole_block(Ipv4 network, uint8_t length) {
+  Ipv4Range r = range_of_prefix(network, length);
+  r.prefix_length = 0;
+  return r;
+}
+
+
 const Ipv6Prefix kAlicePrefix{{0x20, 0x01, 0x0d, 0xb8, 0x00, 0x0a}, 56};
 
 // alice: fixed address, prefix and a route; bob: pool "business"; carol:
@@ -40,7 +49,7 @@ LocalAaaConfig base_config() {
   carol.name = "carol";
   carol.password = "carol-pw";
   c.subscribers = {alice, bob, carol};
-  c.pools = {{"subscribers", {range_of_prefix(ip(100, 64, 0, 0), 30)}},
+  c.pools = {{"subscribers", {{ip(100, 64, 0, 0), ip(100, 64, 0, 3)}}},
              {"business", {{ip(198, 18, 0, 1), ip(198, 18, 0, 2)}}}};
   c.default_pool = "subscribers";
   c.primary_dns = ip(192, 0, 2, 53);
@@ -169,7 +178,7 @@ TEST(LocalAaaAssign, UnknownUserIsRefused) {
 
 TEST(LocalAaaAssign, ExhaustedPoolIsAClearError) {
   LocalAaa aaa = make();
-  // "subscribers" is 100.64.0.0/30 less alice's 100.64.0.2: three addresses.
+  // "subscribers" is 100.64.0.0-100.64.0.3 less alice's 100.64.0.2: three addresses.
   EXPECT_EQ(assign(aaa, 1, "carol")->ipv4, ip(100, 64, 0, 0));
   EXPECT_EQ(assign(aaa, 2, "carol")->ipv4, ip(100, 64, 0, 1));
   EXPECT_EQ(assign(aaa, 3, "carol")->ipv4, ip(100, 64, 0, 3));
@@ -257,7 +266,7 @@ TEST(LocalAaaStats, ShowsPoolsAndSubscribers) {
   EXPECT_EQ(stats.subscribers, 3u);
   ASSERT_EQ(stats.pools.size(), 2u);
   EXPECT_EQ(stats.pools[0].name, "subscribers");  // configuration order
-  EXPECT_EQ(stats.pools[0].ranges, (std::vector<Ipv4Range>{range_of_prefix(ip(100, 64, 0, 0), 30)}));
+  EXPECT_EQ(stats.pools[0].ranges, (std::vector<Ipv4Range>{{ip(100, 64, 0, 0), ip(100, 64, 0, 3)}}));
   EXPECT_EQ(stats.pools[1].name, "business");
   EXPECT_EQ(stats.pools[1].size, 2u);
   EXPECT_EQ(stats.pools[1].used, 1u);
@@ -272,7 +281,7 @@ TEST(LocalAaaReload, SessionsKeepTheirAddressesInTheNewPools) {
 
   // The default pool grows and is renamed; business is unchanged.
   LocalAaaConfig bigger = base_config();
-  bigger.pools[0] = {"residential", {range_of_prefix(ip(100, 64, 0, 0), 24)}};
+  bigger.pools[0] = {"residential", {whole_block(ip(100, 64, 0, 0), 24)}};
   bigger.default_pool = "residential";
   absl::StatusOr<ReloadReport> report = aaa.reload(bigger);
   ASSERT_TRUE(report.ok()) << report.status();
@@ -304,7 +313,7 @@ TEST(LocalAaaReload, AddressesOutsideEveryPoolAreReportedAndStayTaken) {
 
   // The pool moves away from 100.64.0.0; 100.64.0.1 becomes dave's.
   LocalAaaConfig moved = base_config();
-  moved.pools[0].ranges = {range_of_prefix(ip(100, 65, 0, 0), 30)};
+  moved.pools[0].ranges = {whole_block(ip(100, 65, 0, 0), 30)};
   moved.subscribers[0].ipv4 = ip(100, 65, 0, 2);
   Subscriber dave;
   dave.name = "dave";
