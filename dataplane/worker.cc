@@ -224,11 +224,6 @@ void Worker::flush(TxBuffer& tx) {
   tx.count = 0;
 }
 
-void Worker::send(TxBuffer& tx, rte_mbuf* m) {
-  if (tx.count == std::size(tx.pkts)) [[unlikely]]
-    flush(tx);
-  tx.pkts[tx.count++] = m;
-}
 
 void Worker::upstream(rte_mbuf* m, bool reassembled) {
   uint8_t* p = rte_pktmbuf_mtod(m, uint8_t*);

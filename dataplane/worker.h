@@ -121,7 +121,11 @@ class Worker {
   void drop(rte_mbuf* m, DropReason r);
   // A drop after the session lookup: also counted for the session.
   void drop(rte_mbuf* m, DropReason r, uint32_t slot);
-  void send(TxBuffer& tx, rte_mbuf* m);
+  [[gnu::always_inline]] void send(TxBuffer& tx, rte_mbuf* m) {
+    if (tx.count == std::size(tx.pkts)) [[unlikely]]
+      flush(tx);
+    tx.pkts[tx.count++] = m;
+  }
   void flush(TxBuffer& tx);
   void refill_punt_tokens(uint64_t now);
   void drain_inject(rte_ring* ring, TxBuffer& tx);

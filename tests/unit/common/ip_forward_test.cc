@@ -194,6 +194,23 @@ TEST(DecrementTtl, RefusesToForwardTtlZeroOrOneAndLeavesThePacketAlone) {
   }
 }
 
+// The fast update (checksum + 0x0100 with end-around carry) against RFC
+// 1624 eqn. 3 for every checksum value, including 0x0000 and 0xffff.
+TEST(DecrementTtl, AgreesWithRfc1624ForEveryChecksum) {
+  for (uint8_t ttl : {2, 3, 64, 128, 255}) {
+    for (uint32_t csum = 0; csum <= 0xffff; ++csum) {
+      std::vector<uint8_t> h(20, 0);
+      h[8] = ttl;
+      h[9] = 17;
+      store_be16(h.data() + 10, static_cast<uint16_t>(csum));
+      ASSERT_TRUE(decrement_ttl_ipv4(h.data()));
+      const uint16_t expected = checksum_update16(static_cast<uint16_t>(csum), uint16_t{ttl} << 8 | 17,
+                                                  uint16_t(ttl - 1) << 8 | 17);
+      ASSERT_EQ(load_be16(h.data() + 10), expected) << "ttl " << int{ttl} << " checksum " << csum;
+    }
+  }
+}
+
 TEST(DecrementTtl, RandomHeadersStayValid) {
   std::mt19937 rng(1812);
   for (int iter = 0; iter < 5000; ++iter) {
