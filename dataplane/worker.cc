@@ -472,7 +472,7 @@ void Worker::prefetch_headers(rte_mbuf** pkts, uint16_t n, bool upstream) {
   }
 }
 
-uint32_t Worker::classify_decap(const rte_mbuf* m, uint32_t* key) const {
+[[gnu::always_inline]] inline uint32_t Worker::classify_decap(const rte_mbuf* m, uint32_t* key) const {
   constexpr uint32_t kMinIp = 20 + 8 + 6 + 4 + 20;  // outer IPv4 .. inner IPv4 header
   const uint8_t* p = rte_pktmbuf_mtod(m, const uint8_t*);
   const uint32_t len = rte_pktmbuf_data_len(m);
@@ -516,7 +516,7 @@ uint32_t Worker::classify_decap(const rte_mbuf* m, uint32_t* key) const {
   return static_cast<uint32_t>(inner - p);
 }
 
-bool Worker::decap_fast(rte_mbuf* m, uint32_t slot, uint32_t inner_off) {
+[[gnu::always_inline]] inline bool Worker::decap_fast(rte_mbuf* m, uint32_t slot, uint32_t inner_off) {
   uint8_t* p = rte_pktmbuf_mtod(m, uint8_t*);
   const uint8_t* ip = p + access_l2_len_;
   uint8_t* inner = p + inner_off;
