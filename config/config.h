@@ -51,7 +51,9 @@ struct PortConfig {
 // a slower control plane; floods beyond it stay bounded by the ring (which
 // busy setups want larger: nic.cfg and tap.cfg use 4096).
 struct PuntConfig {
-  uint32_t rate_pps = 200000;  // per worker, token bucket
+  // Each worker has a bucket and a ring for tunnel signalling and another
+  // pair for PPP control (dp::PuntClass); these size each of them.
+  uint32_t rate_pps = 200000;  // per worker and class, token bucket
   uint32_t burst = 1024;       // token bucket depth
   uint32_t ring_size = 1024;   // per worker ring to the control plane, power of two
 };

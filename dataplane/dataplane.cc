@@ -119,6 +119,10 @@ absl::StatusOr<std::unique_ptr<Dataplane>> Dataplane::create(const config::Confi
     rte_ring* ring = rte_ring_create(rname.c_str(), dpc.punt.ring_size, socket, RING_F_SP_ENQ | RING_F_SC_DEQ);
     if (ring == nullptr) return absl::ResourceExhaustedError(absl::StrCat("cannot create ", rname));
     d->punt_rings_.push_back(ring);
+    const std::string sname = absl::StrCat("lns_sig_", i);
+    rte_ring* sig = rte_ring_create(sname.c_str(), dpc.punt.ring_size, socket, RING_F_SP_ENQ | RING_F_SC_DEQ);
+    if (sig == nullptr) return absl::ResourceExhaustedError(absl::StrCat("cannot create ", sname));
+    d->signalling_rings_.push_back(sig);
     auto* counters = static_cast<SessionCounters*>(rte_zmalloc(
         "lns_session_counters", sizeof(SessionCounters) * (dpc.max_sessions + 1), RTE_CACHE_LINE_SIZE));
     if (counters == nullptr) return absl::ResourceExhaustedError("cannot allocate session counters");
@@ -147,6 +151,7 @@ absl::StatusOr<std::unique_ptr<Dataplane>> Dataplane::create(const config::Confi
     wc.sessions = d->sessions_.get();
     wc.qsbr = d->qsbr_;
     wc.punt_ring = ring;
+    wc.signalling_ring = sig;
     if (i == 0) {
       wc.inject_access = d->inject_access_;
       wc.inject_core = d->inject_core_;
@@ -171,6 +176,10 @@ Dataplane::~Dataplane() {
   handoffs_.clear();
   handoff_rings_.destroy();
   rte_mbuf* m;
+  for (rte_ring* r : signalling_rings_) {
+    while (rte_ring_dequeue(r, reinterpret_cast<void**>(&m)) == 0) rte_pktmbuf_free(m);
+    rte_ring_free(r);
+  }
   for (rte_ring* r : punt_rings_) {
     while (rte_ring_dequeue(r, reinterpret_cast<void**>(&m)) == 0) rte_pktmbuf_free(m);
     rte_ring_free(r);
@@ -237,11 +246,14 @@ void Dataplane::on_slot_recycled(void* ctx, uint32_t slot) {
 
 uint16_t Dataplane::receive_punted(rte_mbuf** pkts, uint16_t n) {
   uint16_t got = 0;
-  // Round-robin over the rings so one flooded worker cannot starve others.
-  for (size_t k = 0; k < punt_rings_.size() && got < n; ++k) {
-    rte_ring* r = punt_rings_[(next_punt_ring_ + k) % punt_rings_.size()];
-    got += static_cast<uint16_t>(
-        rte_ring_sc_dequeue_burst(r, reinterpret_cast<void**>(pkts + got), n - got, nullptr));
+  // Signalling before PPP; within each, round-robin over the workers' rings
+  // so one flooded worker cannot starve the others.
+  for (const std::vector<rte_ring*>* rings : {&signalling_rings_, &punt_rings_}) {
+    for (size_t k = 0; k < rings->size() && got < n; ++k) {
+      rte_ring* r = (*rings)[(next_punt_ring_ + k) % rings->size()];
+      got += static_cast<uint16_t>(
+          rte_ring_sc_dequeue_burst(r, reinterpret_cast<void**>(pkts + got), n - got, nullptr));
+    }
   }
   next_punt_ring_ = (next_punt_ring_ + 1) % std::max<size_t>(punt_rings_.size(), 1);
   return got;

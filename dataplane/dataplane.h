@@ -51,7 +51,8 @@ class Dataplane {
   SessionTotals session_totals(uint32_t slot) const;
 
   // ---- control-plane I/O ----
-  // Dequeues up to n punted packets from all workers' rings.
+  // Dequeues up to n punted packets from all workers' rings: tunnel
+  // signalling first, then PPP control (see PuntClass).
   uint16_t receive_punted(rte_mbuf** pkts, uint16_t n);
   // Queues a packet for transmission (worker 0 sends it); takes ownership.
   bool transmit(Side side, rte_mbuf* m);
@@ -77,7 +78,8 @@ class Dataplane {
   bool ports_open_ = false;
   rte_rcu_qsbr* qsbr_ = nullptr;
   std::unique_ptr<SessionTable> sessions_;
-  std::vector<rte_ring*> punt_rings_;
+  std::vector<rte_ring*> signalling_rings_;  // PuntClass::kSignalling, per worker
+  std::vector<rte_ring*> punt_rings_;       // PuntClass::kPpp, per worker
   rte_ring* inject_access_ = nullptr;
   rte_ring* inject_core_ = nullptr;
   std::vector<SessionCounters*> counters_;

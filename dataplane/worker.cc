@@ -167,7 +167,7 @@ absl::Status Worker::init(const WorkerConfig& cfg) {
   core_l2_len_ = l2_header_len(cfg_.core_vlan);
   tsc_hz_ = rte_get_tsc_hz();
   punt_last_tsc_ = rte_rdtsc();
-  punt_tokens_ = uint64_t{cfg_.punt_burst} * tsc_hz_;
+  punt_tokens_.fill(uint64_t{cfg_.punt_burst} * tsc_hz_);
   const uint64_t max_cycles = tsc_hz_ / 1000 * cfg_.reassembly_timeout_ms;
   const uint32_t flows = cfg_.reassembly_max_flows;
   frag_table_ = rte_ip_frag_table_create(flows, 8 /* entries per bucket */, flows, max_cycles,
@@ -199,19 +199,21 @@ void Worker::refill_punt_tokens(uint64_t now) {
   punt_last_tsc_ = now;
   // Tokens are kept in units of 1/tsc_hz packets so refill needs no division.
   const uint64_t add = elapsed * cfg_.punt_rate_pps;
-  punt_tokens_ = (cap - punt_tokens_ < add) ? cap : punt_tokens_ + add;
+  for (uint64_t& t : punt_tokens_) t = (cap - t < add) ? cap : t + add;
 }
 
-void Worker::punt(rte_mbuf* m) {
-  if (punt_tokens_ < tsc_hz_) [[unlikely]] {
+void Worker::punt(rte_mbuf* m, PuntClass c) {
+  uint64_t& tokens = punt_tokens_[static_cast<size_t>(c)];
+  if (tokens < tsc_hz_) [[unlikely]] {
     drop(m, DropReason::punt_policed);
     return;
   }
-  if (rte_ring_sp_enqueue(cfg_.punt_ring, m) != 0) [[unlikely]] {
+  rte_ring* ring = c == PuntClass::kSignalling && cfg_.signalling_ring != nullptr ? cfg_.signalling_ring : cfg_.punt_ring;
+  if (rte_ring_sp_enqueue(ring, m) != 0) [[unlikely]] {
     drop(m, DropReason::punt_ring_full);
     return;
   }
-  punt_tokens_ -= tsc_hz_;
+  tokens -= tsc_hz_;
   ++stats_.punted;
 }
 
@@ -235,7 +237,7 @@ void Worker::upstream(rte_mbuf* m, bool reassembled) {
   if (!ok) [[unlikely]]
     return drop(m, r);
   if (l2.ethertype != kEtherIpv4) [[unlikely]] {
-    if (l2.ethertype == kEtherArp) return punt(m);
+    if (l2.ethertype == kEtherArp) return punt(m, PuntClass::kSignalling);
     return drop(m, DropReason::unsupported_ethertype);
   }
   uint8_t* ip = p + l2.len;
@@ -294,7 +296,7 @@ void Worker::upstream(rte_mbuf* m, bool reassembled) {
   if (ls != L2tpHeaderStatus::kOk) [[unlikely]]
     return drop(m, ls == L2tpHeaderStatus::kBadVersion ? DropReason::l2tp_bad_version
                                                        : DropReason::l2tp_bad_header);
-  if (lh.is_control()) return punt(m);
+  if (lh.is_control()) return punt(m, PuntClass::kSignalling);
 
   const uint32_t slot = cfg_.sessions->lookup_upstream(lh.tunnel_id, lh.session_id);
   if (slot == kNoSession) [[unlikely]]
@@ -311,7 +313,7 @@ void Worker::upstream(rte_mbuf* m, bool reassembled) {
   PppHeader ph;
   if (!parse_ppp_header(ppp, std::min<uint32_t>(ppp_avail, lh.payload_length), &ph)) [[unlikely]]
     return drop(m, DropReason::ppp_bad_header, slot);
-  if (!ppp_is_network_data(ph.protocol)) return punt(m);
+  if (!ppp_is_network_data(ph.protocol)) return punt(m, PuntClass::kPpp);
 
   uint8_t* inner = ppp + ph.length;
   const uint32_t inner_off = static_cast<uint32_t>(inner - p);
@@ -402,7 +404,7 @@ void Worker::downstream(rte_mbuf* m) {
     slot = cfg_.sessions->lookup_ipv6(ip + 24);
     v6 = true;
   } else {
-    if (l2.ethertype == kEtherArp) return punt(m);
+    if (l2.ethertype == kEtherArp) return punt(m, PuntClass::kSignalling);
     return drop(m, DropReason::unsupported_ethertype);
   }
   if (slot == kNoSession) [[unlikely]]

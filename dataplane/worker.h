@@ -23,6 +23,13 @@ struct rte_ip_frag_tbl;
 namespace lns::dp {
 
 inline constexpr uint16_t kBurst = 32;
+
+// What a punted frame is, for the policer and the ring it goes to: tunnel
+// signalling (L2TP control, ARP) keeps its own token bucket and ring, which
+// the control plane serves first, so a flood of PPP negotiation (a mass
+// reconnect) cannot starve the hellos and acks that keep every tunnel up.
+enum class PuntClass : uint8_t { kSignalling = 0, kPpp = 1 };
+inline constexpr size_t kPuntClasses = 2;
 inline constexpr uint16_t kNoVlan = 0xffff;
 
 struct WorkerConfig {
@@ -45,7 +52,10 @@ struct WorkerConfig {
   uint32_t reassembly_timeout_ms = 2000;
   const SessionTable* sessions = nullptr;
   rte_rcu_qsbr* qsbr = nullptr;
-  rte_ring* punt_ring = nullptr;  // to the control plane
+  // To the control plane, one ring per PuntClass (kPpp's also takes
+  // signalling when signalling_ring is null).
+  rte_ring* punt_ring = nullptr;
+  rte_ring* signalling_ring = nullptr;
   // Control-plane transmit rings this worker drains (worker 0 only).
   rte_ring* inject_access = nullptr;
   rte_ring* inject_core = nullptr;
@@ -117,7 +127,7 @@ class Worker {
   void upstream(rte_mbuf* m, bool reassembled);
   void downstream(rte_mbuf* m);
   void encapsulate(rte_mbuf* m, const SessionEntry& e, uint32_t slot, uint32_t ip_len, bool ipv6);
-  void punt(rte_mbuf* m);
+  void punt(rte_mbuf* m, PuntClass c);
   void drop(rte_mbuf* m, DropReason r);
   // A drop after the session lookup: also counted for the session.
   void drop(rte_mbuf* m, DropReason r, uint32_t slot);
@@ -137,7 +147,7 @@ class Worker {
   StageClock clock_;
   TxBuffer to_core_;
   TxBuffer to_access_;
-  uint64_t punt_tokens_ = 0;  // scaled by tsc_hz_
+  std::array<uint64_t, kPuntClasses> punt_tokens_{};  // scaled by tsc_hz_
   uint64_t punt_last_tsc_ = 0;
   uint64_t tsc_hz_ = 1;
   uint32_t access_l2_len_ = 14;  // 18 with a VLAN tag

@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <random>
+#include <ranges>
 #include <set>
 
 #include <gtest/gtest.h>
@@ -374,6 +375,35 @@ TEST_F(ForwardingTest, PuntFloodIsPolicedAndCounted) {
   EXPECT_GE(punted, 10u);
   EXPECT_LE(punted, 11u);  // one token may have trickled in
   EXPECT_EQ(r_->drops(DropReason::punt_policed), 100u - punted);
+}
+
+// A PPP storm (say, a mass reconnect) exhausts PPP's token bucket and
+// ring; tunnel signalling has its own, and the control plane reads it first.
+TEST_F(ForwardingTest, PppFloodCannotStarveTunnelSignalling) {
+  auto cfg = test::test_config();
+  cfg.dataplane.punt.rate_pps = 1;  // the bucket depth only
+  cfg.dataplane.punt.burst = 100;
+  cfg.dataplane.punt.ring_size = 64;
+  make(cfg);
+  baseline_ = r_->mbufs_in_use();
+  const Bytes hello{0, 8, 0x80, 0, 0, 0, 0, 6};  // a control message
+  for (int i = 0; i < 200; ++i) {
+    r_->inject(Side::kAccess, upstream_frame(test::ppp(0xc021, Bytes{9, 1, 0, 4})));
+    if (i % 40 == 39) r_->inject(Side::kAccess, upstream_frame(hello, {.length = true, .sequence = true, .control = true}, 0, 0));
+  }
+  r_->poll(8);
+  // PPP: 63 fit the ring (one slot is kept empty); a frame that finds it
+  // full spends no token, so the other 137 are all counted as ring full.
+  EXPECT_EQ(r_->drops(DropReason::punt_ring_full), 137u);
+  EXPECT_EQ(r_->drops(DropReason::punt_policed), 0u);
+  rte_mbuf* pkts[8];
+  ASSERT_EQ(r_->dp().receive_punted(pkts, 5), 5u);
+  for (rte_mbuf* m : pkts | std::views::take(5)) {
+    const uint8_t* l2tp = rte_pktmbuf_mtod(m, const uint8_t*) + 14 + 20 + 8;
+    EXPECT_TRUE(l2tp[0] & 0x80) << "the control messages come out first";
+    rte_pktmbuf_free(m);
+  }
+  EXPECT_EQ(drain_punts(), 63u);
 }
 
 TEST_F(ForwardingTest, TcpMssIsClampedBothWays) {
