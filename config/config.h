@@ -85,6 +85,10 @@ struct DataplaneConfig {
   Distribution distribution = Distribution::kRss;
   // Per ordered worker pair and direction, session distribution only.
   uint32_t handoff_ring_size = 1024;
+  // 0: workers poll without pause (line rate, a core each). N: after 1,000
+  // empty polls in a row a worker sleeps N microseconds per empty poll,
+  // handing its CPU to whatever shares it (tests, small boxes, lab VMs).
+  uint32_t idle_sleep_us = 0;
   uint32_t mbufs = 32767;                  // mbuf pool size
   uint32_t mbuf_cache = 256;
   uint16_t tcp_mss_clamp = 1420;  // IPv4 MSS (session MTU - 40); IPv6 gets 20 less; 0: off

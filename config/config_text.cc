@@ -283,6 +283,7 @@ std::string format_config(const Config& config, SecretDisplay secrets) {
   w.line(absl::StrCat("distribution = \"",
                       dp.distribution == Distribution::kRss ? "rss" : "session", "\";"));
   w.integer("handoff_ring_size", dp.handoff_ring_size);
+  w.integer("idle_sleep_us", dp.idle_sleep_us);
   w.integer("mbufs", dp.mbufs);
   w.integer("mbuf_cache", dp.mbuf_cache);
   w.integer("tcp_mss_clamp", dp.tcp_mss_clamp);

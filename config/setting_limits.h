@@ -33,6 +33,7 @@ inline constexpr IntSpec kPuntRatePps{1, 100'000'000};
 inline constexpr IntSpec kPuntBurst{1, 1 << 20};
 inline constexpr IntSpec kPuntRingSize{64, 1 << 20, true};
 inline constexpr IntSpec kHandoffRingSize{64, 1 << 16, true};
+inline constexpr IntSpec kIdleSleepUs{0, 1000, false};
 inline constexpr IntSpec kReassemblyMaxFlows{1, 1 << 20};
 inline constexpr IntSpec kReassemblyTimeoutMs{1, 60'000};
 inline constexpr IntSpec kVlan{1, 4094};

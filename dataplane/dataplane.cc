@@ -146,6 +146,7 @@ absl::StatusOr<std::unique_ptr<Dataplane>> Dataplane::create(const config::Confi
     wc.mss_clamp_ipv6 = ipv6_mss_for(dpc.tcp_mss_clamp);
     wc.punt_rate_pps = dpc.punt.rate_pps;
     wc.punt_burst = dpc.punt.burst;
+    wc.idle_sleep_us = dpc.idle_sleep_us;
     wc.reassembly_max_flows = dpc.reassembly.max_flows;
     wc.reassembly_timeout_ms = dpc.reassembly.timeout_ms;
     wc.sessions = d->sessions_.get();

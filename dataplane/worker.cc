@@ -706,7 +706,17 @@ uint32_t Worker::poll_once() {
 }
 
 void Worker::run(const volatile bool* stop) {
-  while (!*stop) poll_once();
+  // Sleeping is for when there is nothing to do, never between packets:
+  // only a long run of empty polls (about a millisecond) starts it.
+  constexpr uint32_t kIdlePollsBeforeSleep = 1000;
+  uint32_t idle = 0;
+  while (!*stop) {
+    if (poll_once() != 0) {
+      idle = 0;
+    } else if (cfg_.idle_sleep_us != 0 && ++idle >= kIdlePollsBeforeSleep) {
+      rte_delay_us_sleep(cfg_.idle_sleep_us);
+    }
+  }
   if (cfg_.qsbr != nullptr) rte_rcu_qsbr_thread_offline(cfg_.qsbr, cfg_.index);
 }
 

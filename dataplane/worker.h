@@ -48,6 +48,7 @@ struct WorkerConfig {
   uint16_t mss_clamp_ipv6 = 0;
   uint32_t punt_rate_pps = 20000;
   uint32_t punt_burst = 512;
+  uint32_t idle_sleep_us = 0;  // dataplane.idle_sleep_us
   uint32_t reassembly_max_flows = 4096;
   uint32_t reassembly_timeout_ms = 2000;
   const SessionTable* sessions = nullptr;
