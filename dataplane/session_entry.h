@@ -41,6 +41,20 @@ struct alignas(64) SessionEntry {
 };
 static_assert(sizeof(SessionEntry) == 128);
 
+// What upstream forwarding checks, packed 4 to a cache line in an array of
+// its own: decap reads nothing else of a session, and a dense array keeps
+// those reads in cache far longer than the entries' second lines would
+// (1,000,000 sessions: 16 MB against 64 MB of lines). `flags` mirrors the
+// entry's; both are written by the control plane alone.
+struct alignas(16) UpstreamGuard {
+  uint32_t lac_ipv4_be;         // outer source must match
+  uint32_t subscriber_ipv4_be;  // anti-spoofing: inner source must match
+  uint16_t lac_port_be;
+  uint16_t flags;
+  uint32_t reserved;
+};
+static_assert(sizeof(UpstreamGuard) == 16);
+
 // Per-session traffic, one array per worker, indexed by slot; plain counters
 // because only the owning worker writes them.
 struct SessionCounters {

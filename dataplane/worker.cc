@@ -522,9 +522,9 @@ void Worker::prefetch_headers(rte_mbuf** pkts, uint16_t n, bool upstream) {
   uint8_t* p = rte_pktmbuf_mtod(m, uint8_t*);
   const uint8_t* ip = p + access_l2_len_;
   uint8_t* inner = p + inner_off;
-  const SessionEntry& e = cfg_.sessions->entry(slot);
-  if (load_raw32(ip + 12) != e.lac_ipv4_be || load_raw16(ip + 20) != e.lac_port_be ||
-      !(cfg_.sessions->flags(slot) & kForwardIpv4) || load_raw32(inner + 12) != e.subscriber_ipv4_be) [[unlikely]]
+  const UpstreamGuard& g = cfg_.sessions->guard(slot);
+  if (load_raw32(ip + 12) != g.lac_ipv4_be || load_raw16(ip + 20) != g.lac_port_be ||
+      !(cfg_.sessions->guard_flags(slot) & kForwardIpv4) || load_raw32(inner + 12) != g.subscriber_ipv4_be) [[unlikely]]
     return false;
   const uint32_t inner_len = load_be16(inner + 2);
   decrement_ttl_ipv4(inner);  // classify_decap saw TTL > 1
@@ -554,8 +554,8 @@ void Worker::upstream_burst(rte_mbuf** pkts, uint16_t n) {
   lookup_burst(cfg_.sessions->upstream_index(), keys, [&](uint16_t i) { return inner_off[i] != 0; }, n, slots);
   for (uint16_t i = 0; i < n; ++i) {
     if (slots[i] == kNoSession) continue;
-    // Upstream reads only the entry's second line (the checks).
-    rte_prefetch0(reinterpret_cast<const uint8_t*>(&cfg_.sessions->entry(slots[i])) + 64);
+    // Upstream reads only the session's guard.
+    rte_prefetch0(&cfg_.sessions->guard(slots[i]));
     rte_prefetch0_write(&cfg_.session_counters[slots[i]]);
   }
   clock_.mark(Stage::kLookup);
