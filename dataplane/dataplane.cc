@@ -123,9 +123,12 @@ absl::StatusOr<std::unique_ptr<Dataplane>> Dataplane::create(const config::Confi
     rte_ring* sig = rte_ring_create(sname.c_str(), dpc.punt.ring_size, socket, RING_F_SP_ENQ | RING_F_SC_DEQ);
     if (sig == nullptr) return absl::ResourceExhaustedError(absl::StrCat("cannot create ", sname));
     d->signalling_rings_.push_back(sig);
-    auto* counters = static_cast<SessionCounters*>(rte_zmalloc(
-        "lns_session_counters", sizeof(SessionCounters) * (dpc.max_sessions + 1), RTE_CACHE_LINE_SIZE));
-    if (counters == nullptr) return absl::ResourceExhaustedError("cannot allocate session counters");
+    const size_t per_direction = size_t{dpc.max_sessions} + 1;
+    auto& memory = d->counter_memory_.emplace_back(std::make_unique<TableMemory>());
+    auto* cells = static_cast<TrafficCounter*>(
+        memory->allocate("lns_session_counters", sizeof(TrafficCounter) * 2 * per_direction, socket));
+    if (cells == nullptr) return absl::ResourceExhaustedError("cannot allocate session counters");
+    const SessionCounters counters{cells, cells + per_direction};
     d->counters_.push_back(counters);
     auto* drops = static_cast<uint64_t*>(
         rte_zmalloc("lns_session_drops", sizeof(uint64_t) * (dpc.max_sessions + 1), RTE_CACHE_LINE_SIZE));
@@ -192,7 +195,6 @@ Dataplane::~Dataplane() {
   }
   sessions_.reset();
   close_ports();
-  for (auto* c : counters_) rte_free(c);
   for (auto* c : session_drops_) rte_free(c);
   rte_free(qsbr_);
   rte_mempool_free(indirect_pool_);
@@ -229,11 +231,11 @@ void Dataplane::close_ports() {
 
 SessionTotals Dataplane::session_totals(uint32_t slot) const {
   SessionTotals t;
-  for (const SessionCounters* c : counters_) {
-    t.up_packets += c[slot].up_packets;
-    t.up_bytes += c[slot].up_bytes;
-    t.down_packets += c[slot].down_packets;
-    t.down_bytes += c[slot].down_bytes;
+  for (const SessionCounters& c : counters_) {
+    t.up_packets += c.up[slot].packets;
+    t.up_bytes += c.up[slot].bytes;
+    t.down_packets += c.down[slot].packets;
+    t.down_bytes += c.down[slot].bytes;
   }
   for (const uint64_t* c : session_drops_) t.drops += c[slot];
   return t;
@@ -241,7 +243,7 @@ SessionTotals Dataplane::session_totals(uint32_t slot) const {
 
 void Dataplane::on_slot_recycled(void* ctx, uint32_t slot) {
   auto* d = static_cast<Dataplane*>(ctx);
-  for (SessionCounters* c : d->counters_) c[slot] = SessionCounters{};
+  for (const SessionCounters& c : d->counters_) c.up[slot] = c.down[slot] = TrafficCounter{};
   for (uint64_t* c : d->session_drops_) c[slot] = 0;
 }
 

@@ -41,13 +41,33 @@ struct alignas(64) SessionEntry {
 };
 static_assert(sizeof(SessionEntry) == 128);
 
-// Per-session traffic, one array per worker, indexed by slot; plain counters
-// because only the owning worker writes them.
+// What upstream forwarding checks, packed 4 to a cache line in an array of
+// its own: decap reads nothing else of a session, and a dense array keeps
+// those reads in cache far longer than the entries' second lines would
+// (1,000,000 sessions: 16 MB against 64 MB of lines). `flags` mirrors the
+// entry's; both are written by the control plane alone.
+struct alignas(16) UpstreamGuard {
+  uint32_t lac_ipv4_be;         // outer source must match
+  uint32_t subscriber_ipv4_be;  // anti-spoofing: inner source must match
+  uint16_t lac_port_be;
+  uint16_t flags;
+  uint32_t reserved;
+};
+static_assert(sizeof(UpstreamGuard) == 16);
+
+// Per-session traffic in one direction. Each worker has one array per
+// direction, indexed by slot: plain counters because only the owning worker
+// writes them, and split by direction because a packet touches one, so
+// each array is half the memory a combined one would be and more of it
+// stays in cache.
+struct TrafficCounter {
+  uint64_t packets;
+  uint64_t bytes;
+};
+
 struct SessionCounters {
-  uint64_t up_packets;
-  uint64_t up_bytes;
-  uint64_t down_packets;
-  uint64_t down_bytes;
+  TrafficCounter* up = nullptr;    // capacity + 1 entries, slot 0 unused
+  TrafficCounter* down = nullptr;  // likewise
 };
 
 }  // namespace lns::dp

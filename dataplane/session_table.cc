@@ -36,6 +36,11 @@ absl::StatusOr<std::unique_ptr<SessionTable>> SessionTable::create(const Session
   if (t->entries_ == nullptr)
     return absl::ResourceExhaustedError(
         absl::StrFormat("cannot allocate %u session entries", cfg.capacity));
+  t->guards_ = static_cast<UpstreamGuard*>(
+      t->guards_memory_.allocate("lns_guards", sizeof(UpstreamGuard) * (cfg.capacity + 1), cfg.socket_id));
+  if (t->guards_ == nullptr)
+    return absl::ResourceExhaustedError(
+        absl::StrFormat("cannot allocate %u session guards", cfg.capacity));
   t->specs_.resize(cfg.capacity + 1);
   t->free_slots_.reserve(cfg.capacity);
   for (uint32_t s = cfg.capacity; s >= 1; --s) t->free_slots_.push_back(s);
@@ -181,6 +186,11 @@ absl::StatusOr<uint32_t> SessionTable::add(const SessionSpec& spec) {
   e.ipv6_prefix_len = spec.ipv6_prefix_len;
   std::memcpy(e.ipv6_prefix, spec.ipv6_prefix.data(), 8);
   __atomic_store_n(&e.flags, spec.flags, __ATOMIC_RELEASE);
+  UpstreamGuard& g = guards_[slot];
+  g.lac_ipv4_be = e.lac_ipv4_be;
+  g.lac_port_be = e.lac_port_be;
+  g.subscriber_ipv4_be = e.subscriber_ipv4_be;
+  __atomic_store_n(&g.flags, spec.flags, __ATOMIC_RELEASE);
 
   if (spec.subscriber_ipv4 != 0 && !ipv4_.set(spec.subscriber_ipv4, slot))
     return absl::ResourceExhaustedError("out of memory for the IPv4 index");
@@ -213,6 +223,7 @@ absl::Status SessionTable::remove(uint16_t tunnel_id, uint16_t session_id) {
   const SessionSpec& spec = specs_[slot];
   upstream_.clear(upstream_key(tunnel_id, session_id));
   __atomic_store_n(&entries_[slot].flags, uint16_t{0}, __ATOMIC_RELEASE);
+  __atomic_store_n(&guards_[slot].flags, uint16_t{0}, __ATOMIC_RELEASE);
   if (spec.subscriber_ipv4 != 0) ipv4_.clear(spec.subscriber_ipv4);
   if (spec.ipv6_prefix_len != 0) {
     auto h = v6_table_for(spec.ipv6_prefix_len, false);
@@ -241,6 +252,7 @@ absl::Status SessionTable::set_flags(uint32_t slot, uint16_t flags) {
   if (slot == kNoSession || slot > capacity_) return absl::InvalidArgumentError("bad slot");
   specs_[slot].flags = flags;
   __atomic_store_n(&entries_[slot].flags, flags, __ATOMIC_RELEASE);
+  __atomic_store_n(&guards_[slot].flags, flags, __ATOMIC_RELEASE);
   return absl::OkStatus();
 }
 
@@ -251,6 +263,7 @@ absl::Status SessionTable::set_subscriber_ipv4(uint32_t slot, uint32_t ipv4) {
     return absl::AlreadyExistsError("subscriber IPv4 address already in use");
   if (spec.subscriber_ipv4 != 0) ipv4_.clear(spec.subscriber_ipv4);
   __atomic_store_n(&entries_[slot].subscriber_ipv4_be, __builtin_bswap32(ipv4), __ATOMIC_RELEASE);
+  __atomic_store_n(&guards_[slot].subscriber_ipv4_be, __builtin_bswap32(ipv4), __ATOMIC_RELEASE);
   spec.subscriber_ipv4 = ipv4;
   if (ipv4 != 0 && !ipv4_.set(ipv4, slot)) return absl::ResourceExhaustedError("out of memory for the IPv4 index");
   return absl::OkStatus();

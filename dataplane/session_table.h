@@ -130,6 +130,10 @@ class SessionTable {
     return best;
   }
   const SessionEntry& entry(uint32_t slot) const { return entries_[slot]; }
+  const UpstreamGuard& guard(uint32_t slot) const { return guards_[slot]; }
+  uint16_t guard_flags(uint32_t slot) const {
+    return __atomic_load_n(&guards_[slot].flags, __ATOMIC_ACQUIRE);
+  }
   uint16_t flags(uint32_t slot) const {
     return __atomic_load_n(&entries_[slot].flags, __ATOMIC_ACQUIRE);
   }
@@ -161,6 +165,8 @@ class SessionTable {
   AccessEncap encap_;
   TableMemory entries_memory_;
   SessionEntry* entries_ = nullptr;  // capacity_ + 1, slot 0 unused, in entries_memory_
+  TableMemory guards_memory_;
+  UpstreamGuard* guards_ = nullptr;  // capacity_ + 1, like entries_
   std::vector<SessionSpec> specs_;   // control-plane copy, by slot
   std::vector<uint32_t> free_slots_;
   DirectIndex32 upstream_;

@@ -159,7 +159,7 @@ Worker::~Worker() {
 
 absl::Status Worker::init(const WorkerConfig& cfg) {
   cfg_ = cfg;
-  if (cfg_.sessions == nullptr || cfg_.punt_ring == nullptr || cfg_.session_counters == nullptr)
+  if (cfg_.sessions == nullptr || cfg_.punt_ring == nullptr || cfg_.session_counters.up == nullptr || cfg_.session_counters.down == nullptr)
     return absl::InvalidArgumentError("worker needs sessions, a punt ring and session counters");
   to_core_.port = cfg_.core_port;
   to_access_.port = cfg_.access_port;
@@ -357,9 +357,9 @@ void Worker::upstream(rte_mbuf* m, bool reassembled) {
     return drop(m, DropReason::inner_bad_ip, slot);
   write_l2(rte_pktmbuf_mtod(m, uint8_t*), cfg_.core_dst_mac, cfg_.core_src_mac, cfg_.core_vlan,
            v6 ? kEtherIpv6 : kEtherIpv4);
-  SessionCounters& c = cfg_.session_counters[slot];
-  ++c.up_packets;
-  c.up_bytes += inner_len;
+  TrafficCounter& c = cfg_.session_counters.up[slot];
+  ++c.packets;
+  c.bytes += inner_len;
   ++stats_.decapsulated;
   send(to_core_, m);
 }
@@ -370,9 +370,9 @@ void Worker::encapsulate(rte_mbuf* m, const SessionEntry& e, uint32_t slot, uint
   if (h == nullptr) [[unlikely]]
     return drop(m, DropReason::no_mbuf, slot);
   write_encap(h, e, ip_len, ipv6);
-  SessionCounters& c = cfg_.session_counters[slot];
-  ++c.down_packets;
-  c.down_bytes += ip_len;
+  TrafficCounter& c = cfg_.session_counters.down[slot];
+  ++c.packets;
+  c.bytes += ip_len;
   ++stats_.encapsulated;
   send(to_access_, m);
 }
@@ -522,9 +522,9 @@ void Worker::prefetch_headers(rte_mbuf** pkts, uint16_t n, bool upstream) {
   uint8_t* p = rte_pktmbuf_mtod(m, uint8_t*);
   const uint8_t* ip = p + access_l2_len_;
   uint8_t* inner = p + inner_off;
-  const SessionEntry& e = cfg_.sessions->entry(slot);
-  if (load_raw32(ip + 12) != e.lac_ipv4_be || load_raw16(ip + 20) != e.lac_port_be ||
-      !(cfg_.sessions->flags(slot) & kForwardIpv4) || load_raw32(inner + 12) != e.subscriber_ipv4_be) [[unlikely]]
+  const UpstreamGuard& g = cfg_.sessions->guard(slot);
+  if (load_raw32(ip + 12) != g.lac_ipv4_be || load_raw16(ip + 20) != g.lac_port_be ||
+      !(cfg_.sessions->guard_flags(slot) & kForwardIpv4) || load_raw32(inner + 12) != g.subscriber_ipv4_be) [[unlikely]]
     return false;
   const uint32_t inner_len = load_be16(inner + 2);
   decrement_ttl_ipv4(inner);  // classify_decap saw TTL > 1
@@ -535,9 +535,9 @@ void Worker::prefetch_headers(rte_mbuf** pkts, uint16_t n, bool upstream) {
   m->data_len = static_cast<uint16_t>(eth_len + inner_len);
   m->pkt_len = eth_len + inner_len;
   write_l2(inner - eth_len, cfg_.core_dst_mac, cfg_.core_src_mac, cfg_.core_vlan, kEtherIpv4);
-  SessionCounters& c = cfg_.session_counters[slot];
-  ++c.up_packets;
-  c.up_bytes += inner_len;
+  TrafficCounter& c = cfg_.session_counters.up[slot];
+  ++c.packets;
+  c.bytes += inner_len;
   ++stats_.decapsulated;
   send(to_core_, m);
   return true;
@@ -554,9 +554,9 @@ void Worker::upstream_burst(rte_mbuf** pkts, uint16_t n) {
   lookup_burst(cfg_.sessions->upstream_index(), keys, [&](uint16_t i) { return inner_off[i] != 0; }, n, slots);
   for (uint16_t i = 0; i < n; ++i) {
     if (slots[i] == kNoSession) continue;
-    // Upstream reads only the entry's second line (the checks).
-    rte_prefetch0(reinterpret_cast<const uint8_t*>(&cfg_.sessions->entry(slots[i])) + 64);
-    rte_prefetch0_write(&cfg_.session_counters[slots[i]]);
+    // Upstream reads only the session's guard.
+    rte_prefetch0(&cfg_.sessions->guard(slots[i]));
+    rte_prefetch0_write(&cfg_.session_counters.up[slots[i]]);
   }
   clock_.mark(Stage::kLookup);
   for (uint16_t i = 0; i < n; ++i)
@@ -589,9 +589,9 @@ void Worker::upstream_burst(rte_mbuf** pkts, uint16_t n) {
   m->data_len = static_cast<uint16_t>(e.encap_len + ip_len);
   m->pkt_len = e.encap_len + ip_len;
   write_encap(ip - e.encap_len, e, ip_len, false);
-  SessionCounters& c = cfg_.session_counters[slot];
-  ++c.down_packets;
-  c.down_bytes += ip_len;
+  TrafficCounter& c = cfg_.session_counters.down[slot];
+  ++c.packets;
+  c.bytes += ip_len;
   ++stats_.encapsulated;
   send(to_access_, m);
   return true;
@@ -611,7 +611,7 @@ void Worker::downstream_burst(rte_mbuf** pkts, uint16_t n) {
     const SessionEntry* e = &cfg_.sessions->entry(slots[i]);
     rte_prefetch0(e);
     rte_prefetch0(reinterpret_cast<const uint8_t*>(e) + 64);
-    rte_prefetch0_write(&cfg_.session_counters[slots[i]]);
+    rte_prefetch0_write(&cfg_.session_counters.down[slots[i]]);
   }
   clock_.mark(Stage::kLookup);
   for (uint16_t i = 0; i < n; ++i)

@@ -62,7 +62,7 @@ struct WorkerConfig {
   rte_ring* inject_core = nullptr;
   rte_mempool* indirect_pool = nullptr;  // for downstream fragmentation
   rte_mempool* direct_pool = nullptr;
-  SessionCounters* session_counters = nullptr;  // capacity + 1 entries
+  SessionCounters session_counters;
   // Drops charged to a session (capacity + 1 entries); apart from
   // session_counters so the forwarding path never touches them.
   uint64_t* session_drops = nullptr;

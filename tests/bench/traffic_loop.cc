@@ -95,7 +95,7 @@ absl::StatusOr<TrafficResult> TrafficLoop::run(const TrafficSpec& spec, const Si
     if (!f.queued.empty()) f.queued[f.tail++ % f.queued.size()] = {index, m};
   };
   const dp::SessionTable& table = ring_.dp().sessions();
-  const dp::SessionCounters* counters = ring_.dp().worker(0).config().session_counters;
+  const dp::SessionCounters counters = ring_.dp().worker(0).config().session_counters;
   // Slots resolved once, so touching an entry needs no lookup.
   std::vector<uint32_t> slot_of;
   if (spec.pretouch != 0) {
@@ -124,7 +124,8 @@ absl::StatusOr<TrafficResult> TrafficLoop::run(const TrafficSpec& spec, const Si
         touch(table.entry(slot).encap);
         touch(&table.entry(slot).lac_ipv4_be);
       }
-      if (spec.pretouch & kTouchCounters) touch(&counters[slot]);
+      if (spec.pretouch & kTouchCounters) touch(f.upstream ? &counters.up[slot] : &counters.down[slot]);
+      if (spec.pretouch & kTouchEntry) touch(&table.guard(slot));
     }
     touch_sink = sink;
   };

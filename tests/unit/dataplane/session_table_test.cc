@@ -138,6 +138,28 @@ TEST(SessionTable, AddressesAndMtuCanBePublishedAfterTheSessionExists) {
   EXPECT_FALSE(t->set_mtu(*slot, 100).ok());
 }
 
+TEST(SessionTable, UpstreamGuardFollowsEveryChangeTheControlPlaneMakes) {
+  auto t = make(8);
+  SessionSpec s = spec(1, 1, 0);
+  s.lac_port = 40000;
+  auto slot = t->add(s);
+  ASSERT_TRUE(slot.ok());
+  const UpstreamGuard& g = t->guard(*slot);
+  EXPECT_EQ(g.lac_ipv4_be, __builtin_bswap32(0xc0000202));
+  EXPECT_EQ(g.lac_port_be, __builtin_bswap16(40000));
+  EXPECT_EQ(g.subscriber_ipv4_be, 0u);
+  EXPECT_EQ(t->guard_flags(*slot), kForwardIpv4);
+  ASSERT_TRUE(t->set_subscriber_ipv4(*slot, 0x64400009).ok());
+  EXPECT_EQ(g.subscriber_ipv4_be, __builtin_bswap32(0x64400009));
+  ASSERT_TRUE(t->set_flags(*slot, kForwardIpv4 | kForwardIpv6).ok());
+  EXPECT_EQ(t->guard_flags(*slot), kForwardIpv4 | kForwardIpv6);
+  EXPECT_EQ(t->flags(*slot), kForwardIpv4 | kForwardIpv6);
+  // A removed session stops forwarding at once, before its slot is reused.
+  ASSERT_TRUE(t->remove(1, 1).ok());
+  EXPECT_EQ(t->guard_flags(*slot), 0);
+  EXPECT_EQ(t->flags(*slot), 0);
+}
+
 TEST(SessionTable, EncapsulationTemplateMatchesAnIndependentBuild) {
   for (bool vlan : {false, true}) {
     for (uint16_t flags : {uint16_t{0}, uint16_t{kPeerAcfc}, uint16_t{kPeerAcfc | kPeerPfc}}) {
