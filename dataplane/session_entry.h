@@ -23,11 +23,9 @@ struct alignas(64) SessionEntry {
   // protocol are patched per packet.
   uint8_t encap[64];
 
-  uint32_t lac_ipv4_be;  // upstream: outer source must match
-  uint16_t lac_port_be;
+  // The upstream checks are in the session's UpstreamGuard.
   uint16_t flags;
-  uint32_t subscriber_ipv4_be;  // upstream anti-spoofing; downstream key
-  uint32_t encap_ip_sum;        // partial sum of the template IPv4 header minus length
+  uint32_t encap_ip_sum;    // partial sum of the template IPv4 header minus length
   uint16_t mtu;                 // inner MTU (peer's MRU)
   uint8_t encap_len;
   uint8_t encap_ip_off;     // outer IPv4 header offset in encap
@@ -42,10 +40,11 @@ struct alignas(64) SessionEntry {
 static_assert(sizeof(SessionEntry) == 128);
 
 // What upstream forwarding checks, packed 4 to a cache line in an array of
-// its own: decap reads nothing else of a session, and a dense array keeps
-// those reads in cache far longer than the entries' second lines would
-// (1,000,000 sessions: 16 MB against 64 MB of lines). `flags` mirrors the
-// entry's; both are written by the control plane alone.
+// its own: the fast decap path reads nothing else of a session, and a dense
+// array keeps those reads in cache far longer than the entries' second lines
+// would (1,000,000 sessions: 16 MB against 64 MB of lines). `flags` mirrors
+// the entry's (encap reads that one, in a line it reads anyway); both are
+// written by the control plane alone.
 struct alignas(16) UpstreamGuard {
   uint32_t lac_ipv4_be;         // outer source must match
   uint32_t subscriber_ipv4_be;  // anti-spoofing: inner source must match

@@ -175,9 +175,6 @@ absl::StatusOr<uint32_t> SessionTable::add(const SessionSpec& spec) {
 
   SessionEntry& e = entries_[slot];
   build_encap(e, spec);
-  e.lac_ipv4_be = __builtin_bswap32(spec.lac_ipv4);
-  e.lac_port_be = __builtin_bswap16(spec.lac_port);
-  e.subscriber_ipv4_be = __builtin_bswap32(spec.subscriber_ipv4);
   e.mtu = spec.mtu;
   e.tunnel_id = spec.tunnel_id;
   e.session_id = spec.session_id;
@@ -187,9 +184,9 @@ absl::StatusOr<uint32_t> SessionTable::add(const SessionSpec& spec) {
   std::memcpy(e.ipv6_prefix, spec.ipv6_prefix.data(), 8);
   __atomic_store_n(&e.flags, spec.flags, __ATOMIC_RELEASE);
   UpstreamGuard& g = guards_[slot];
-  g.lac_ipv4_be = e.lac_ipv4_be;
-  g.lac_port_be = e.lac_port_be;
-  g.subscriber_ipv4_be = e.subscriber_ipv4_be;
+  g.lac_ipv4_be = __builtin_bswap32(spec.lac_ipv4);
+  g.lac_port_be = __builtin_bswap16(spec.lac_port);
+  g.subscriber_ipv4_be = __builtin_bswap32(spec.subscriber_ipv4);
   __atomic_store_n(&g.flags, spec.flags, __ATOMIC_RELEASE);
 
   if (spec.subscriber_ipv4 != 0 && !ipv4_.set(spec.subscriber_ipv4, slot))
@@ -262,7 +259,6 @@ absl::Status SessionTable::set_subscriber_ipv4(uint32_t slot, uint32_t ipv4) {
   if (ipv4 != 0 && ipv4 != spec.subscriber_ipv4 && lookup_ipv4(ipv4) != kNoSession)
     return absl::AlreadyExistsError("subscriber IPv4 address already in use");
   if (spec.subscriber_ipv4 != 0) ipv4_.clear(spec.subscriber_ipv4);
-  __atomic_store_n(&entries_[slot].subscriber_ipv4_be, __builtin_bswap32(ipv4), __ATOMIC_RELEASE);
   __atomic_store_n(&guards_[slot].subscriber_ipv4_be, __builtin_bswap32(ipv4), __ATOMIC_RELEASE);
   spec.subscriber_ipv4 = ipv4;
   if (ipv4 != 0 && !ipv4_.set(ipv4, slot)) return absl::ResourceExhaustedError("out of memory for the IPv4 index");

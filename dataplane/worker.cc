@@ -159,7 +159,8 @@ Worker::~Worker() {
 
 absl::Status Worker::init(const WorkerConfig& cfg) {
   cfg_ = cfg;
-  if (cfg_.sessions == nullptr || cfg_.punt_ring == nullptr || cfg_.session_counters.up == nullptr || cfg_.session_counters.down == nullptr)
+  if (cfg_.sessions == nullptr || cfg_.punt_ring == nullptr || cfg_.session_counters.up == nullptr ||
+      cfg_.session_counters.down == nullptr)
     return absl::InvalidArgumentError("worker needs sessions, a punt ring and session counters");
   to_core_.port = cfg_.core_port;
   to_access_.port = cfg_.access_port;
@@ -302,7 +303,8 @@ void Worker::upstream(rte_mbuf* m, bool reassembled) {
   if (slot == kNoSession) [[unlikely]]
     return drop(m, DropReason::unknown_session);
   const SessionEntry& e = cfg_.sessions->entry(slot);
-  if (e.lac_ipv4_be != rte_cpu_to_be_32(load_be32(ip + 12)) || e.lac_port_be != rte_cpu_to_be_16(load_be16(udp)))
+  const UpstreamGuard& g = cfg_.sessions->guard(slot);
+  if (g.lac_ipv4_be != rte_cpu_to_be_32(load_be32(ip + 12)) || g.lac_port_be != rte_cpu_to_be_16(load_be16(udp)))
       [[unlikely]]
     return drop(m, DropReason::spoofed_lac, slot);
 
@@ -331,7 +333,7 @@ void Worker::upstream(rte_mbuf* m, bool reassembled) {
     if (inner_seg < 20 || inner_seg < (inner[0] & 0x0fu) * 4u ||
         check_ipv4(inner, inner_avail, &inner_len) != IpCheck::kOk) [[unlikely]]
       return drop(m, DropReason::inner_bad_ip, slot);
-    if (load_be32(inner + 12) != rte_be_to_cpu_32(e.subscriber_ipv4_be)) [[unlikely]]
+    if (load_be32(inner + 12) != rte_be_to_cpu_32(g.subscriber_ipv4_be)) [[unlikely]]
       return drop(m, DropReason::spoofed_source, slot);
     if (!decrement_ttl_ipv4(inner)) [[unlikely]]
       return drop(m, DropReason::ttl_expired, slot);
