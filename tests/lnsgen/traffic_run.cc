@@ -17,7 +17,7 @@ constexpr uint16_t kMaxBurst = 64;
 // interrupts, the hypervisor) would otherwise count as falling behind.
 constexpr uint64_t kMaxOwedBursts = 4;
 constexpr double kMaxCatchUpUs = 200;
-// Bursts a port may deliver in one loop before the senders get a turn again.
+// Bursts a port may deliver in one receive_bursts() call.
 constexpr uint32_t kMaxRxBursts = 4;
 
 // One direction's sender: the templates for every (session, size) and
@@ -115,33 +115,43 @@ void send_burst(Stream& s, rte_mempool* pool, uint16_t burst, double packets_per
   flush_pending(s, now);
 }
 
-// Receives one burst from `port`; stamped frames count for `result`, the
-// rest go to `foreign`. Returns how many frames arrived.
+// Receives up to kMaxRxBursts bursts from `port`, while they come full:
+// a loop sends at most a burst per direction, so a generator near its own
+// limit falls behind in sending (counted as `behind`), never in receiving,
+// where its receive rings would fill and the LNS count the loss as tx_full.
+// Stamped frames count for `result`, the rest go to `foreign`. Returns how
+// many frames arrived.
 template <typename Delivered, typename Foreign>
-uint16_t receive_burst(uint16_t port, DirectionResult& result, bool after_end, const std::vector<SessionAddress>* sessions,
-                       Delivered&& delivered, uint64_t& foreign_count, Foreign&& foreign) {
-  rte_mbuf* pkts[kMaxBurst];
-  const uint16_t n = rte_eth_rx_burst(port, 0, pkts, kMaxBurst);
-  if (n == 0) return 0;
-  const uint64_t now = rte_rdtsc();
-  for (uint16_t i = 0; i < n; ++i) {
-    const uint8_t* data = rte_pktmbuf_mtod(pkts[i], const uint8_t*);
-    const uint32_t len = rte_pktmbuf_data_len(pkts[i]);
-    Stamp stamp;
-    if (read_stamp(data, len, &stamp)) [[likely]] {
-      ++result.received;
-      result.received_after_end += after_end;
-      if (sessions != nullptr &&
-          (stamp.flow >= sessions->size() || !delivered(data, len, (*sessions)[stamp.flow]))) [[unlikely]]
-        ++result.misdelivered;
-      result.latency.add(now > stamp.tsc ? now - stamp.tsc : 0);
-    } else {
-      ++foreign_count;
-      foreign(data, len);
+uint32_t receive_bursts(uint16_t port, DirectionResult& result, bool after_end,
+                        const std::vector<SessionAddress>* sessions, Delivered&& delivered, uint64_t& foreign_count,
+                        Foreign&& foreign) {
+  uint32_t total = 0;
+  for (uint32_t k = 0; k < kMaxRxBursts; ++k) {
+    rte_mbuf* pkts[kMaxBurst];
+    const uint16_t n = rte_eth_rx_burst(port, 0, pkts, kMaxBurst);
+    total += n;
+    if (n == 0) break;
+    const uint64_t now = rte_rdtsc();
+    for (uint16_t i = 0; i < n; ++i) {
+      const uint8_t* data = rte_pktmbuf_mtod(pkts[i], const uint8_t*);
+      const uint32_t len = rte_pktmbuf_data_len(pkts[i]);
+      Stamp stamp;
+      if (read_stamp(data, len, &stamp)) [[likely]] {
+        ++result.received;
+        result.received_after_end += after_end;
+        if (sessions != nullptr &&
+            (stamp.flow >= sessions->size() || !delivered(data, len, (*sessions)[stamp.flow]))) [[unlikely]]
+          ++result.misdelivered;
+        result.latency.add(now > stamp.tsc ? now - stamp.tsc : 0);
+      } else {
+        ++foreign_count;
+        foreign(data, len);
+      }
     }
+    rte_pktmbuf_free_bulk(pkts, n);
+    if (n < kMaxBurst) break;
   }
-  rte_pktmbuf_free_bulk(pkts, n);
-  return n;
+  return total;
 }
 
 }  // namespace
@@ -176,14 +186,8 @@ TrafficResult run_traffic(const TrafficConfig& config, const TrafficPorts& ports
   for (uint64_t now = start; now < end; now = rte_rdtsc()) {
     if (up) send_burst(up_stream, ports.pool, burst, per_cycle, max_owed, start, now);
     if (down) send_burst(down_stream, ports.pool, burst, per_cycle, max_owed, start, now);
-    // A loop sends at most a burst per direction but may take up to
-    // kMaxRxBursts per port: a generator near its own limit must fall behind
-    // in sending (counted as `behind`), never in receiving, or its receive
-    // rings fill and the LNS counts the loss as tx_full.
-    for (uint32_t k = 0; k < kMaxRxBursts; ++k)
-      if (receive_burst(ports.core, r.up, false, expected, up_ok, r.foreign_core, on_core) < kMaxBurst) break;
-    for (uint32_t k = 0; k < kMaxRxBursts; ++k)
-      if (receive_burst(ports.access, r.down, false, expected, down_ok, r.foreign_access, on_access) < kMaxBurst) break;
+    receive_bursts(ports.core, r.up, false, expected, up_ok, r.foreign_core, on_core);
+    receive_bursts(ports.access, r.down, false, expected, down_ok, r.foreign_access, on_access);
     if (now >= next_control) [[unlikely]] {
       control.poll();
       next_control = now + control_interval;
@@ -192,8 +196,8 @@ TrafficResult run_traffic(const TrafficConfig& config, const TrafficPorts& ports
 
   const uint64_t drain_end = rte_rdtsc() + static_cast<uint64_t>(config.drain_s * hz);
   for (uint64_t now = rte_rdtsc(); now < drain_end; now = rte_rdtsc()) {
-    const uint16_t got = receive_burst(ports.core, r.up, true, expected, up_ok, r.foreign_core, on_core) +
-                         receive_burst(ports.access, r.down, true, expected, down_ok, r.foreign_access, on_access);
+    const uint32_t got = receive_bursts(ports.core, r.up, true, expected, up_ok, r.foreign_core, on_core) +
+                         receive_bursts(ports.access, r.down, true, expected, down_ok, r.foreign_access, on_access);
     if (got == 0 && r.up.received >= r.up.sent && r.down.received >= r.down.sent) break;
     if (now >= next_control) {
       control.poll();
