@@ -33,6 +33,13 @@ ControlPlane::ControlPlane(dp::Dataplane& dataplane, const ControlPlaneConfig& c
 namespace {
 // Punted frames taken per pass.
 constexpr unsigned kPuntBatch = 64;
+// Due PPP timers run per pass. No more than the punted frames a pass takes:
+// each echo request we send brings a reply back through the punt ring, so
+// a pass that sent five times the requests it drained replies (as one that
+// filled the inject ring did) lets a backlog of due keepalives (a million
+// sessions coming up at once) overflow the punt ring with their replies,
+// and the sessions whose replies were dropped end in echo timeouts.
+constexpr unsigned kTimersPerPass = kPuntBatch;
 // Replies one punted frame can cause at most (a PAP Request: PAP Ack, our
 // IPCP and IPv6CP Configure-Requests).
 constexpr unsigned kRepliesPerFrame = 3;
@@ -49,9 +56,10 @@ uint32_t ControlPlane::poll() {
   if (auto d = engine_->next_deadline(); d && *d <= clock_.now()) engine_->on_timer();
   // PPP timers (echo requests above all: 100,000 sessions make 10,000 a
   // second) also wait for room rather than overflow the ring.
-  subscribers_->poll(dp_.inject_room(dp::Side::kAccess) / kRepliesPerFrame);
+  const size_t timers =
+      subscribers_->poll(std::min(kTimersPerPass, dp_.inject_room(dp::Side::kAccess) / kRepliesPerFrame));
   dp_.sessions().reclaim();
-  return n;
+  return n + static_cast<uint32_t>(timers);
 }
 
 bool ControlPlane::send_frame(dp::Side side, const uint8_t* data, size_t len) {

@@ -45,7 +45,8 @@ class ControlPlane final : private FrameOutput {
   // InvalidArgument when the AAA configuration cannot be built.
   static absl::StatusOr<std::unique_ptr<ControlPlane>> create(dp::Dataplane& dataplane,
                                                               const ControlPlaneConfig& cfg, const Clock& clock);
-  // One pass; returns the number of punted packets handled.
+  // One pass; returns the number of punted packets handled plus the PPP
+  // timers run (0: nothing to do, the caller may sleep).
   uint32_t poll();
   const ControlPlaneStats& stats() const { return stats_; }
   l2tp::LnsEngine& l2tp() { return *engine_; }

@@ -202,9 +202,10 @@ void SubscriberManager::reschedule(Subscriber& s) {
   if (next) timers_.insert({*next, s.id});
 }
 
-void SubscriberManager::poll(size_t max_timers) {
+size_t SubscriberManager::poll(size_t max_timers) {
   const TimePoint now = clock_.now();
-  for (; max_timers > 0 && !timers_.empty() && timers_.begin()->first <= now; --max_timers) {
+  size_t ran = 0;
+  for (; ran < max_timers && !timers_.empty() && timers_.begin()->first <= now; ++ran) {
     const uint64_t id = timers_.begin()->second;
     timers_.erase(timers_.begin());
     auto k = by_id_.find(id);
@@ -230,6 +231,7 @@ void SubscriberManager::poll(size_t max_timers) {
              .ok())
       erase(key);  // the engine no longer knows it: clean up here
   }
+  return ran;
 }
 
 void SubscriberManager::ppp_down(Subscriber& s, ppp::PppDownReason reason) {

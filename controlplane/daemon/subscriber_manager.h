@@ -78,7 +78,8 @@ class SubscriberManager : public l2tp::SessionEvents {
   // PPP timers and deferred work; call every loop iteration. Runs at most
   // `max_timers` due timers (each may send a frame or two); the rest stay
   // due for the next call, so a burst of keepalives is paced by the caller.
-  void poll(size_t max_timers = SIZE_MAX);
+  // Returns how many timers ran.
+  size_t poll(size_t max_timers = SIZE_MAX);
 
   const Subscriber* find(l2tp::SessionKey key) const;
   const Subscriber* find_id(uint64_t id) const;

@@ -198,7 +198,14 @@ void Lcp::send_echo_request() {
   store_be32(magic, negotiated_.our_magic);
   fsm_.send_packet(Code::kEchoRequest, magic);
   ++echo_outstanding_;
-  next_echo_ = clock_.now() + config_.echo_interval;
+  // The next request keeps this session's phase: one sent late (the control
+  // plane was busy) does not push the next one back. Otherwise keepalives
+  // that a stall bunched together would stay bunched for the life of the
+  // sessions, every interval a burst of requests and then of replies; this
+  // way they spread out again over the interval, as their sessions came up.
+  const TimePoint now = clock_.now();
+  const TimePoint next = (next_echo_ ? *next_echo_ : now) + config_.echo_interval;
+  next_echo_ = next > now ? next : now + config_.echo_interval;
 }
 
 void Lcp::send_protocol_reject(uint16_t protocol, absl::Span<const uint8_t> information) {

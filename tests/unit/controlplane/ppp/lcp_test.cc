@@ -437,6 +437,28 @@ TEST_F(LcpTest, KeepaliveSendsEchoRequestEachInterval) {
   EXPECT_EQ(load_be32(echoes[0].data.data()), listener_.negotiated.our_magic);
 }
 
+TEST_F(LcpTest, AKeepaliveSentLateDoesNotDelayTheNextOne) {
+  open();
+  // Due at 10 s, run at 14 s (a busy control plane): the next is still due
+  // at 20 s, not 24 s.
+  advance_and_poll(std::chrono::seconds(14));
+  ASSERT_EQ(sink_.with_code(Code::kEchoRequest).size(), 1u);
+  const SentPacket first = sink_.with_code(Code::kEchoRequest).back();
+  ASSERT_TRUE(peer_sends(Code::kEchoReply, first.identifier, {0x0a, 0x0b, 0x0c, 0x0d}).ok());
+  advance_and_poll(std::chrono::seconds(5));  // 19 s
+  EXPECT_EQ(sink_.with_code(Code::kEchoRequest).size(), 1u);
+  advance_and_poll(std::chrono::seconds(1));  // 20 s
+  EXPECT_EQ(sink_.with_code(Code::kEchoRequest).size(), 2u);
+  // Run more than a whole interval late (due 30 s, run 45 s): the next is an
+  // interval after it was sent, not a catch-up burst.
+  advance_and_poll(std::chrono::seconds(25));  // 45 s
+  EXPECT_EQ(sink_.with_code(Code::kEchoRequest).size(), 3u);
+  advance_and_poll(std::chrono::seconds(9));  // 54 s
+  EXPECT_EQ(sink_.with_code(Code::kEchoRequest).size(), 3u);
+  advance_and_poll(std::chrono::seconds(1));  // 55 s
+  EXPECT_EQ(sink_.with_code(Code::kEchoRequest).size(), 4u);
+}
+
 TEST_F(LcpTest, PeerIsDeclaredDeadAfterMaxUnansweredEchoes) {
   open();
   for (int i = 0; i < 3; ++i) advance_and_poll(std::chrono::seconds(10));
