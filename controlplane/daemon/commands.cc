@@ -265,6 +265,20 @@ absl::Status register_commands(cli::CommandRegistry& r, DaemonContext& ctx) {
     return d;
   });
 
+  add("show ppp", "PPP outcomes (sessions up, authentication failures, echo timeouts) and how late its timers run",
+      [&ctx](const ParsedArgs&) -> absl::StatusOr<CommandOutput> {
+        const SubscriberManager& m = ctx.control->subscribers();
+        const SubscriberStats& s = m.stats();
+        Detail d;
+        d.add("subscribers", m.size()).add("published", s.published).add("removed", s.removed);
+        d.add("publish_failed", s.publish_failed).add("ipv4_up", s.ipv4_up).add("ipv6_up", s.ipv6_up);
+        d.add("ppp_down", s.ppp_down).add("auth_failed", s.auth_failed).add("echo_timeouts", s.echo_timeouts);
+        d.add("no_address", s.no_address).add("ppp_frames", s.ppp_frames).add("ppp_bad_frames", s.ppp_bad_frames);
+        d.add("ppp_unknown_session", s.ppp_unknown_session);
+        d.add("timers_run", s.timers_run).add("timers_late", s.timers_late).add("timer_lag_max_ms", s.timer_lag_max_ms);
+        return d;
+      });
+
   add("show pools", "address pools: size, used, high-water mark, exhaustion",
       [&ctx](const ParsedArgs&) -> absl::StatusOr<CommandOutput> {
         Table t({"pool", "ranges", "size", "used", "free", "high_water", "exhausted"});

@@ -206,8 +206,12 @@ size_t SubscriberManager::poll(size_t max_timers) {
   const TimePoint now = clock_.now();
   size_t ran = 0;
   for (; ran < max_timers && !timers_.empty() && timers_.begin()->first <= now; ++ran) {
-    const uint64_t id = timers_.begin()->second;
+    const auto [due, id] = *timers_.begin();
     timers_.erase(timers_.begin());
+    const int64_t lag_ms = std::chrono::duration_cast<std::chrono::milliseconds>(now - due).count();
+    ++stats_.timers_run;
+    if (lag_ms >= 1000) ++stats_.timers_late;
+    stats_.timer_lag_max_ms = std::max(stats_.timer_lag_max_ms, lag_ms);
     auto k = by_id_.find(id);
     if (k == by_id_.end()) continue;
     Subscriber& s = *subscribers_.at(k->second);

@@ -44,6 +44,12 @@ struct SubscriberStats {
   uint64_t no_address = 0;
   uint64_t echo_timeouts = 0;
   uint64_t ppp_down = 0;
+  // PPP timers (keepalives, retransmissions) and how late they ran: timers
+  // a second or more behind mean the control plane is not keeping up, and
+  // keepalives that run late enough end sessions in echo timeouts.
+  uint64_t timers_run = 0;
+  uint64_t timers_late = 0;
+  int64_t timer_lag_max_ms = 0;
 };
 
 enum class SubscriberKind : uint8_t { kStatic, kL2tp };

@@ -89,6 +89,10 @@ def main():
             _, pools = show(d, "show", "pools")
             # A /24 pool keeps back its network and broadcast addresses.
             assert pools[0]["pool"] == "p" and pools[0]["size"] == 254, pools
+            text, ppp = show(d, "show", "ppp")
+            # Static sessions have no PPP: counted as subscribers, nothing else.
+            assert ppp["subscribers"] == 20 and ppp["ipv4_up"] == 0 and ppp["auth_failed"] == 0, ppp
+            assert "timer_lag_max_ms" in text
             cfg_text = ctl(d, "show", "config").stdout
             assert "static_sessions" in cfg_text and "net_pcap0" in cfg_text
 

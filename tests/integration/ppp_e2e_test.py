@@ -156,6 +156,9 @@ def case_bulk(d, auth):
         assert workers[0]["decap"] >= 3000 and workers[0]["encap"] >= 3000, workers
         errors = {e["counter"]: e["total"] for e in lnsctl(d, "show", "errors")}
         assert errors["spoofed_source"] == 0 and errors["no_route"] == 0, errors
+        ppp = lnsctl(d, "show", "ppp")
+        assert ppp["ipv4_up"] == 1000 and ppp["published"] == 1000 and ppp["removed"] == 1000, ppp
+        assert ppp["subscribers"] == 0 and ppp["auth_failed"] == 0 and ppp["echo_timeouts"] == 0, ppp
         r = sh(LNSCTL, "--socket", f"{d}/lnsd.sock", "capture", "stop")
         print(r.stdout.strip())
         check_capture(cap, 200)
@@ -203,6 +206,8 @@ def case_wrong_password(d):
         assert rep["cdn_results"].get("2/6") == 5, rep["cdn_results"]
         assert "authentication failed" in rep["cdn_messages"]["2/6"]
         wait_for(lambda: len(sessions_of(d)) == 0, 20, "refused sessions to be gone from lnsd")
+        ppp = lnsctl(d, "show", "ppp")
+        assert ppp["auth_failed"] == 5 and ppp["ipv4_up"] == 0 and ppp["echo_timeouts"] == 0, ppp
     finally:
         lns.stop()
 
@@ -217,6 +222,9 @@ def case_echo_timeout(d):
         assert rep["sessions"]["up"] == 3 and rep["sessions"]["closed_by_lns"] == 3, rep["sessions"]
         assert rep["cdn_results"].get("1/0", 0) + rep["cdn_results"].get("1", 0) == 3, rep["cdn_results"]
         assert len(sessions_of(d)) == 0
+        # The keepalives that found nobody ran as PPP timers.
+        ppp = lnsctl(d, "show", "ppp")
+        assert ppp["echo_timeouts"] == 3 and ppp["auth_failed"] == 0 and ppp["timers_run"] >= 6, ppp
     finally:
         lns.stop()
 
