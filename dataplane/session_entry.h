@@ -13,6 +13,10 @@ enum SessionFlags : uint16_t {
   kForwardIpv6 = 1 << 1,  // IPv6CP open
   kPeerPfc = 1 << 2,      // peer accepts a one-octet PPP protocol field
   kPeerAcfc = 1 << 3,     // peer accepts frames without FF 03
+  // LCP is open: the worker answers the peer's LCP Echo-Requests itself
+  // (with lcp_magic), so keepalives from a million CPEs never reach the
+  // control plane.
+  kAnswerLcpEcho = 1 << 4,
 };
 
 inline constexpr uint32_t kNoSession = 0;  // slot 0 is never used
@@ -36,6 +40,7 @@ struct alignas(64) SessionEntry {
   uint16_t peer_tunnel_id;
   uint16_t peer_session_id;
   uint8_t ipv6_prefix[8];
+  uint32_t lcp_magic;       // our LCP Magic-Number (0: not negotiated), host order
 };
 static_assert(sizeof(SessionEntry) == 128);
 

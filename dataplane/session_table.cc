@@ -182,6 +182,7 @@ absl::StatusOr<uint32_t> SessionTable::add(const SessionSpec& spec) {
   e.peer_session_id = spec.peer_session_id;
   e.ipv6_prefix_len = spec.ipv6_prefix_len;
   std::memcpy(e.ipv6_prefix, spec.ipv6_prefix.data(), 8);
+  e.lcp_magic = 0;
   __atomic_store_n(&e.flags, spec.flags, __ATOMIC_RELEASE);
   UpstreamGuard& g = guards_[slot];
   g.lac_ipv4_be = __builtin_bswap32(spec.lac_ipv4);
@@ -305,6 +306,14 @@ absl::Status SessionTable::set_mtu(uint32_t slot, uint16_t mtu) {
   if (mtu < 576) return absl::InvalidArgumentError("MTU below 576");
   specs_[slot].mtu = mtu;
   __atomic_store_n(&entries_[slot].mtu, mtu, __ATOMIC_RELEASE);
+  return absl::OkStatus();
+}
+
+absl::Status SessionTable::set_lcp_magic(uint32_t slot, uint32_t magic) {
+  if (slot == kNoSession || slot > capacity_) return absl::InvalidArgumentError("bad slot");
+  // Workers read it only while kAnswerLcpEcho is set, which the caller sets
+  // after this store (release) and clears before changing it again.
+  __atomic_store_n(&entries_[slot].lcp_magic, magic, __ATOMIC_RELEASE);
   return absl::OkStatus();
 }
 

@@ -78,6 +78,9 @@ class SessionTable {
   absl::Status set_ipv6_prefix(uint32_t slot, const std::array<uint8_t, 8>& prefix, uint8_t len);
   // The peer's MRU, once LCP has negotiated it.
   absl::Status set_mtu(uint32_t slot, uint16_t mtu);
+  // Our LCP Magic-Number, for the Echo-Replies workers send while the
+  // session has kAnswerLcpEcho; set it before that flag.
+  absl::Status set_lcp_magic(uint32_t slot, uint32_t magic);
   // The control plane's copy of what was published for a slot.
   const SessionSpec* spec(uint32_t slot) const {
     return slot == kNoSession || slot > capacity_ ? nullptr : &specs_[slot];

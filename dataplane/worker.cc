@@ -315,7 +315,12 @@ void Worker::upstream(rte_mbuf* m, bool reassembled) {
   PppHeader ph;
   if (!parse_ppp_header(ppp, std::min<uint32_t>(ppp_avail, lh.payload_length), &ph)) [[unlikely]]
     return drop(m, DropReason::ppp_bad_header, slot);
-  if (!ppp_is_network_data(ph.protocol)) return punt(m, PuntClass::kPpp);
+  if (!ppp_is_network_data(ph.protocol)) {
+    if (ph.protocol == kPppLcp &&
+        answer_lcp_echo(m, slot, ppp + ph.length, std::min<uint32_t>(ppp_avail, lh.payload_length) - ph.length))
+      return;
+    return punt(m, PuntClass::kPpp);
+  }
 
   uint8_t* inner = ppp + ph.length;
   const uint32_t inner_off = static_cast<uint32_t>(inner - p);
@@ -364,6 +369,46 @@ void Worker::upstream(rte_mbuf* m, bool reassembled) {
   c.bytes += inner_len;
   ++stats_.decapsulated;
   send(to_core_, m);
+}
+
+// RFC 1661 5.8: the reply carries the request's Identifier and data, with
+// our Magic-Number in front. Anything out of the ordinary goes to the
+// control plane as before: a chained mbuf, a Length the segment does not
+// hold, a reply the peer's MRU would not take, and our own Magic-Number
+// coming back (a looped link, which LCP must detect).
+bool Worker::answer_lcp_echo(rte_mbuf* m, uint32_t slot, uint8_t* lcp, uint32_t lcp_avail) {
+  constexpr uint8_t kEchoRequest = 9, kEchoReply = 10;
+  if (!(cfg_.sessions->flags(slot) & kAnswerLcpEcho) || !rte_pktmbuf_is_contiguous(m) || lcp_avail < 8 ||
+      lcp[0] != kEchoRequest)
+    return false;
+  const SessionEntry& e = cfg_.sessions->entry(slot);
+  const uint32_t lcp_len = load_be16(lcp + 2);
+  const uint32_t magic = __atomic_load_n(&e.lcp_magic, __ATOMIC_ACQUIRE);
+  if (lcp_len < 8 || lcp_len > lcp_avail || lcp_len > e.mtu || (magic != 0 && load_be32(lcp + 4) == magic))
+    return false;
+  // The session's template up to the end of its L2TP header (which has no
+  // optional fields), then LCP's own framing, never compressed: FF 03 C0 21.
+  const uint32_t l2tp_end = e.encap_ip_off + 20u + 8u + 6u;
+  const uint32_t hdr = l2tp_end + 4;
+  uint8_t* p = rte_pktmbuf_mtod(m, uint8_t*);
+  const uint32_t lcp_off = static_cast<uint32_t>(lcp - p);
+  if (m->data_off + lcp_off < hdr) return false;
+  uint8_t* h = lcp - hdr;
+  std::memcpy(h, e.encap, l2tp_end);
+  store_be32(h + l2tp_end, 0xff03c021);
+  lcp[0] = kEchoReply;
+  store_be32(lcp + 4, magic);
+  uint8_t* ip = h + e.encap_ip_off;
+  const uint32_t outer_len = hdr - e.encap_ip_off + lcp_len;
+  store_be16(ip + 2, static_cast<uint16_t>(outer_len));
+  store_be16(ip + 10, checksum_fold(e.encap_ip_sum + outer_len));
+  store_be16(ip + 24, static_cast<uint16_t>(outer_len - 20));
+  m->data_off = static_cast<uint16_t>(m->data_off + lcp_off - hdr);
+  m->data_len = static_cast<uint16_t>(hdr + lcp_len);
+  m->pkt_len = hdr + lcp_len;
+  ++stats_.lcp_echo_answered;
+  send(to_access_, m);
+  return true;
 }
 
 void Worker::encapsulate(rte_mbuf* m, const SessionEntry& e, uint32_t slot, uint32_t ip_len, bool ipv6) {

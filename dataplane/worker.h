@@ -127,6 +127,10 @@ class Worker {
   bool encap_fast(rte_mbuf* m, uint32_t slot, uint32_t ip_len);
   void upstream(rte_mbuf* m, bool reassembled);
   void downstream(rte_mbuf* m);
+  // Answers a peer's LCP Echo-Request (lcp: the LCP packet, lcp_avail bytes
+  // of it in the segment) on the access port; false when the control plane
+  // must see it instead.
+  bool answer_lcp_echo(rte_mbuf* m, uint32_t slot, uint8_t* lcp, uint32_t lcp_avail);
   void encapsulate(rte_mbuf* m, const SessionEntry& e, uint32_t slot, uint32_t ip_len, bool ipv6);
   void punt(rte_mbuf* m, PuntClass c);
   void drop(rte_mbuf* m, DropReason r);

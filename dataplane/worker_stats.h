@@ -21,6 +21,7 @@ struct alignas(64) WorkerStats {
   uint64_t reassembled = 0;  // outer datagrams rebuilt from fragments
   uint64_t fragments_merged = 0;  // fragments that ended up in those datagrams
   uint64_t fragmented = 0;   // downstream packets split to fit the session MTU
+  uint64_t lcp_echo_answered = 0;  // peer LCP Echo-Requests this worker answered
   // Session distribution: packets given to the worker owning their session,
   // and packets other workers gave this one (summed over workers, equal once
   // the rings are empty).
@@ -39,11 +40,11 @@ struct alignas(64) WorkerStats {
   template <class Op>
   WorkerStats& combine(const WorkerStats& o, Op op) {
     uint64_t* const mine[] = {&rx_access, &rx_core, &decapsulated, &encapsulated, &punted, &injected,
-                              &fragments_in, &reassembled, &fragments_merged, &fragmented, &handed_off,
+                              &fragments_in, &reassembled, &fragments_merged, &fragmented, &lcp_echo_answered, &handed_off,
                               &handed_in, &polls, &busy_polls, &busy_cycles, &busy_packets};
     const uint64_t* const theirs[] = {&o.rx_access, &o.rx_core, &o.decapsulated, &o.encapsulated, &o.punted,
                                       &o.injected, &o.fragments_in, &o.reassembled, &o.fragments_merged,
-                                      &o.fragmented, &o.handed_off, &o.handed_in, &o.polls, &o.busy_polls,
+                                      &o.fragmented, &o.lcp_echo_answered, &o.handed_off, &o.handed_in, &o.polls, &o.busy_polls,
                                       &o.busy_cycles, &o.busy_packets};
     for (size_t i = 0; i < std::size(mine); ++i) *mine[i] = op(*mine[i], *theirs[i]);
     for (size_t i = 0; i < kDropReasonCount; ++i) drops[i] = op(drops[i], o.drops[i]);

@@ -275,6 +275,10 @@ absl::Status register_commands(cli::CommandRegistry& r, DaemonContext& ctx) {
         d.add("ppp_down", s.ppp_down).add("auth_failed", s.auth_failed).add("echo_timeouts", s.echo_timeouts);
         d.add("no_address", s.no_address).add("ppp_frames", s.ppp_frames).add("ppp_bad_frames", s.ppp_bad_frames);
         d.add("ppp_unknown_session", s.ppp_unknown_session);
+        uint64_t echo_answered = 0;  // by the workers, never seen here
+        for (size_t i = 0; i < ctx.dataplane->worker_count(); ++i)
+          echo_answered += ctx.dataplane->worker(i).stats().lcp_echo_answered;
+        d.add("echo_answered_by_workers", echo_answered);
         d.add("timers_run", s.timers_run).add("timers_late", s.timers_late).add("timer_lag_max_ms", s.timer_lag_max_ms);
         return d;
       });

@@ -281,8 +281,19 @@ void Subscriber::send(uint16_t protocol, absl::Span<const uint8_t> packet) {
 }
 
 void Subscriber::on_link_up(const ppp::LcpNegotiated& negotiated) {
+  if (slot == dp::kNoSession) return;
   const uint16_t mtu = std::min<uint16_t>(negotiated.peer_mru, manager.default_mtu_);
-  if (slot != dp::kNoSession) (void)manager.table_.set_mtu(slot, std::max<uint16_t>(mtu, 576));
+  (void)manager.table_.set_mtu(slot, std::max<uint16_t>(mtu, 576));
+  // From here the workers answer the peer's Echo-Requests (with our magic).
+  (void)manager.table_.set_lcp_magic(slot, negotiated.our_magic);
+  flags |= dp::kAnswerLcpEcho;
+  (void)manager.table_.set_flags(slot, flags);
+}
+
+void Subscriber::on_link_down() {
+  if (slot == dp::kNoSession || !(flags & dp::kAnswerLcpEcho)) return;
+  flags &= static_cast<uint16_t>(~dp::kAnswerLcpEcho);
+  (void)manager.table_.set_flags(slot, flags);
 }
 
 void Subscriber::on_authenticated(const std::string& name) { user = name; }

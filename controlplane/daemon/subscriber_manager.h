@@ -145,6 +145,7 @@ struct Subscriber final : ppp::PacketSink, ppp::PppSessionListener {
   void send(uint16_t protocol, absl::Span<const uint8_t> packet) override;
   // ppp::PppSessionListener
   void on_link_up(const ppp::LcpNegotiated& negotiated) override;
+  void on_link_down() override;
   void on_authenticated(const std::string& user) override;
   void on_ipv4_up(uint32_t peer_address) override;
   void on_ipv4_down() override;

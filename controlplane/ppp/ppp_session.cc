@@ -284,6 +284,7 @@ void PppSession::stop_upper_layers() {
 }
 
 void PppSession::on_lcp_down() {
+  listener_.on_link_down();
   stop_upper_layers();
   // LCP may renegotiate from here unless we are on our way out.
   phase_ = close_reason_ ? PppPhase::kTerminate : PppPhase::kEstablish;

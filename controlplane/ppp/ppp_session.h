@@ -91,6 +91,8 @@ class PppSessionListener {
   virtual ~PppSessionListener() = default;
   // LCP is open: framing the data plane must honour (peer MRU, PFC, ACFC).
   virtual void on_link_up(const LcpNegotiated& /*negotiated*/) {}
+  // LCP left the Opened state (renegotiation or the end of the link).
+  virtual void on_link_down() {}
   virtual void on_authenticated(const std::string& user) = 0;
   // `peer_address` is host order.
   virtual void on_ipv4_up(uint32_t peer_address) = 0;

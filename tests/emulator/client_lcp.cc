@@ -32,6 +32,7 @@ std::vector<uint8_t> auth_option_data(AuthProtocol protocol) {
 ClientLcp::ClientLcp(const ClientLcpConfig& config, const Clock& clock, ppp::PacketSink& sink,
                      absl::BitGenRef rng, ClientLcpListener& listener)
     : config_(config),
+      clock_(clock),
       rng_(rng),
       listener_(listener),
       fsm_(ppp::kProtocolLcp, config.fsm, clock, sink, *this),
@@ -69,6 +70,22 @@ void ClientLcp::finish(ClientLcpEnd reason) {
 }
 
 absl::Status ClientLcp::receive(absl::Span<const uint8_t> packet) { return fsm_.receive(packet); }
+
+void ClientLcp::poll() {
+  fsm_.poll();
+  if (!next_echo_ || clock_.now() < *next_echo_) return;
+  uint8_t magic[4];
+  store_be32(magic, negotiated_.our_magic);
+  fsm_.send_packet(Code::kEchoRequest, magic);
+  ++echo_requests_sent_;
+  next_echo_ = *next_echo_ + config_.echo_interval;
+}
+
+std::optional<TimePoint> ClientLcp::next_deadline() const {
+  std::optional<TimePoint> d = fsm_.next_deadline();
+  if (next_echo_ && (!d || *next_echo_ < *d)) d = next_echo_;
+  return d;
+}
 
 void ClientLcp::send_protocol_reject(uint16_t protocol, absl::Span<const uint8_t> information) {
   if (!fsm_.is_opened()) return;
@@ -187,11 +204,13 @@ absl::Status ClientLcp::on_configure_reject(absl::Span<const OptionView> options
 void ClientLcp::this_layer_up(ppp::FsmEvent) {
   negotiated_ = pending_;
   fsm_.set_peer_mru(negotiated_.peer_mru);
+  if (config_.echo_interval > Duration::zero()) next_echo_ = clock_.now() + config_.echo_interval;
   listener_.on_lcp_up(negotiated_);
 }
 
 void ClientLcp::this_layer_down(ppp::FsmEvent cause) {
   if (!end_reason_ && cause == ppp::FsmEvent::kRtr) end_reason_ = ClientLcpEnd::kPeerTerminated;
+  next_echo_.reset();
   listener_.on_lcp_down();
 }
 
@@ -226,6 +245,7 @@ ppp::ExtendedCode ClientLcp::classify_code(const ppp::ControlPacket& packet) {
 }
 
 void ClientLcp::on_rxr(const ppp::ControlPacket& packet) {
+  if (static_cast<Code>(packet.code) == Code::kEchoReply) ++echo_replies_received_;
   if (static_cast<Code>(packet.code) != Code::kEchoRequest) return;
   ++echo_requests_;
   if (!config_.answer_echo || packet.data.size() < 4) return;

@@ -27,6 +27,9 @@ struct ClientLcpConfig {
   // Asked for explicitly when set (the default 1500 otherwise holds).
   std::optional<uint16_t> mru;
   bool answer_echo = true;
+  // Our own keepalive, as CPEs send it: an Echo-Request every interval
+  // while LCP is open (zero: none).
+  Duration echo_interval{};
 };
 
 // Why the client's LCP ended.
@@ -69,8 +72,8 @@ class ClientLcp final : private ppp::FsmHandler {
   void lower_down();
 
   absl::Status receive(absl::Span<const uint8_t> packet);
-  void poll() { fsm_.poll(); }
-  std::optional<TimePoint> next_deadline() const { return fsm_.next_deadline(); }
+  void poll();
+  std::optional<TimePoint> next_deadline() const;
 
   // RFC 1661 5.7 for protocols we do not run; only while Opened.
   void send_protocol_reject(uint16_t protocol, absl::Span<const uint8_t> information);
@@ -83,6 +86,9 @@ class ClientLcp final : private ppp::FsmHandler {
   const ClientLcpNegotiated& negotiated() const { return negotiated_; }
   uint64_t echo_requests_received() const { return echo_requests_; }
   uint64_t echo_replies_sent() const { return echo_replies_; }
+  // Our own keepalives and the replies they got.
+  uint64_t echo_requests_sent() const { return echo_requests_sent_; }
+  uint64_t echo_replies_received() const { return echo_replies_received_; }
   const ppp::Fsm& fsm() const { return fsm_; }
 
  private:
@@ -102,6 +108,7 @@ class ClientLcp final : private ppp::FsmHandler {
   void finish(ClientLcpEnd reason);
 
   ClientLcpConfig config_;
+  const Clock& clock_;
   absl::BitGenRef rng_;
   ClientLcpListener& listener_;
   ppp::Fsm fsm_;
@@ -118,6 +125,9 @@ class ClientLcp final : private ppp::FsmHandler {
   bool finished_ = false;
   uint64_t echo_requests_ = 0;
   uint64_t echo_replies_ = 0;
+  std::optional<TimePoint> next_echo_;
+  uint64_t echo_requests_sent_ = 0;
+  uint64_t echo_replies_received_ = 0;
 };
 
 }  // namespace lns::emu

@@ -262,6 +262,7 @@ void Emulator::on_call_connected(uint16_t tunnel_id, uint16_t session_id) {
   pc.lcp.fsm = config_.ppp_fsm;
   pc.lcp.auth = config_.auth;
   pc.lcp.mru = config_.mru;
+  pc.lcp.echo_interval = config_.echo_interval;
   pc.ipcp.fsm = config_.ppp_fsm;
   pc.ipcp.request_dns = config_.request_dns;
   pc.ipv6 = config_.ipv6;
@@ -706,6 +707,8 @@ EmulatorReport Emulator::report() const {
     if (s->ppp) {
       r.echo_requests += s->ppp->lcp().echo_requests_received();
       r.echo_replies += s->ppp->lcp().echo_replies_sent();
+      r.echo_requests_sent += s->ppp->lcp().echo_requests_sent();
+      r.echo_replies_received += s->ppp->lcp().echo_replies_received();
     }
     r.sessions.push_back(rec);
   }

@@ -70,6 +70,7 @@ struct EmulatorConfig {
   bool expect_fail = false;
   bool fast_teardown = false;      // StopCCN only, no CDNs
   bool answer_echo = true;         // false: ignore LCP Echo-Requests once up
+  Duration echo_interval{};        // subscribers' own LCP keepalive (zero: none)
   double control_drop_percent = 0;  // L2TP control datagrams lost each way
   bool ipv6 = false;               // also run IPv6CP
   // With ipv6: the AAA's prefix for each session, named like user_format
@@ -174,8 +175,10 @@ struct EmulatorReport {
   double loss_percent = 0;
   uint64_t packets_misdelivered = 0;  // a probe arriving on the wrong session
 
-  uint64_t echo_requests = 0;
-  uint64_t echo_replies = 0;
+  uint64_t echo_requests = 0;  // the LNS's Echo-Requests the subscribers received
+  uint64_t echo_replies = 0;   // and answered
+  uint64_t echo_requests_sent = 0;      // the subscribers' own (echo_interval)
+  uint64_t echo_replies_received = 0;   // and the LNS's replies to them
   uint64_t control_retransmissions = 0;
   uint64_t control_dropped = 0;  // by control_drop_percent
 

@@ -91,6 +91,7 @@ then tears everything down and prints a summary.
   --teardown-timeout S    wait this long for teardown acknowledgements (15)
   --fast-teardown         StopCCN per tunnel only, no CDN per session
   --no-echo-reply         stop answering LCP Echo-Requests once a session is up
+  --echo-interval S       subscribers send their own LCP Echo-Request every S s
   --expect-fail           succeed only if every session is refused
   --drop PERCENT          drop this share of L2TP control datagrams each way
   --retries N             control message retransmissions before a tunnel
@@ -226,6 +227,8 @@ absl::StatusOr<EmulatorOptions> parse_emulator_options(const std::vector<std::st
       {"teardown-timeout",
        [&](std::string_view v) { return assign(c.teardown_timeout, parse_seconds("teardown-timeout", v, 3600)); }},
       {"drop", [&](std::string_view v) { return assign(c.control_drop_percent, parse_number("drop", v, 0, 90)); }},
+      {"echo-interval",
+       [&](std::string_view v) { return assign(c.echo_interval, parse_seconds("echo-interval", v, 3600)); }},
       {"mru",
        [&](std::string_view v) {
          absl::StatusOr<uint64_t> m = parse_uint("mru", v, 64, 65535);

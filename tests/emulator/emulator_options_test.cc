@@ -22,7 +22,7 @@ TEST(EmulatorOptions, FullCommandLine) {
                   "--user-format", "user%d", "--password", "pw", "--secret", "s3", "--local", "192.0.2.2",
                   "--traffic", "10", "--size", "256", "--hold", "1.5", "--json", "--timeout", "20",
                   "--reflect-core", "lnscore0", "--far", "198.18.0.9", "--drop", "20", "--no-echo-reply",
-                  "--fast-teardown", "--window", "50", "--rate", "0"});
+                  "--echo-interval", "10", "--fast-teardown", "--window", "50", "--rate", "0"});
   ASSERT_TRUE(o.ok()) << o.status();
   EXPECT_EQ(o->lns_address, 0xC0000201u);
   EXPECT_EQ(o->lns_port, 1702);
@@ -39,6 +39,7 @@ TEST(EmulatorOptions, FullCommandLine) {
   EXPECT_EQ(o->emulator.far_address, 0xC6120009u);
   EXPECT_DOUBLE_EQ(o->emulator.control_drop_percent, 20);
   EXPECT_FALSE(o->emulator.answer_echo);
+  EXPECT_EQ(o->emulator.echo_interval, std::chrono::seconds(10));
   EXPECT_TRUE(o->emulator.fast_teardown);
   EXPECT_EQ(o->emulator.max_setup_in_flight, 50u);
   EXPECT_DOUBLE_EQ(o->emulator.traffic_rate, 0);

@@ -240,6 +240,19 @@ TEST_F(PppClientTest, AnsweredEchoesKeepTheSessionUp) {
   EXPECT_EQ(server_->lcp().echo_failures(), 0);
 }
 
+TEST_F(PppClientTest, TheClientsOwnKeepaliveIsAnsweredByTheLns) {
+  PppClientConfig client = client_config(ppp::AuthProtocol::kPap);
+  client.lcp.echo_interval = std::chrono::seconds(2);
+  make(server_config(), client);
+  connect();
+  run_for(std::chrono::seconds(21));
+
+  EXPECT_TRUE(client_->is_up());
+  // Every 2 s from LCP up (within the first second): 10 in 21 s, each answered.
+  EXPECT_EQ(client_->lcp().echo_requests_sent(), 10u);
+  EXPECT_EQ(client_->lcp().echo_replies_received(), 10u);
+}
+
 TEST_F(PppClientTest, UnansweredEchoesMakeTheLnsEndTheSession) {
   ppp::PppSessionConfig server = server_config();
   server.lcp.echo_interval = std::chrono::seconds(1);

@@ -56,7 +56,8 @@ std::string format_summary(const EmulatorReport& r) {
                           t.returned, t.lost, t.loss_percent,
                           t.misdelivered ? absl::StrCat(", ", t.misdelivered, " misdelivered") : "");
   }
-  absl::StrAppendFormat(&out, "echo:     %u requests, %u replies\n", r.echo_requests, r.echo_replies);
+  absl::StrAppendFormat(&out, "echo:     %u requests, %u replies; ours: %u sent, %u answered\n", r.echo_requests,
+                        r.echo_replies, r.echo_requests_sent, r.echo_replies_received);
   absl::StrAppendFormat(&out, "control:  %u retransmissions, %u dropped on purpose\n", r.control_retransmissions,
                         r.control_dropped);
   absl::StrAppendFormat(&out, "result:   %s (%.3f s)\n", r.success ? "OK" : "FAILED", r.total_seconds);
@@ -121,6 +122,8 @@ std::string format_json(const EmulatorReport& r, bool include_sessions) {
   w.key("echo").begin_object();
   w.key("requests").number(r.echo_requests);
   w.key("replies").number(r.echo_replies);
+  w.key("sent").number(r.echo_requests_sent);
+  w.key("answered").number(r.echo_replies_received);
   w.end_object();
 
   w.key("control").begin_object();

@@ -23,7 +23,7 @@ std::string format_summary(const EmulatorReport& report);
 //  "traffic":{"sent","at_core","returned","lost","loss_percent","misdelivered"},
 //  "traffic_ipv6":{"checked","sent","at_core","returned","lost","loss_percent",
 //                  "misdelivered"},   -- IPv6 probes; "traffic" is IPv4 only
-//  "echo":{"requests","replies"},
+//  "echo":{"requests","replies","sent","answered"},
 //  "control":{"retransmissions","dropped"},
 //  "session_list":[{"index","tunnel","session_id","lns_tunnel_id",
 //     "lns_session_id","user","state","ipv4","reason","cdn","sent",

@@ -345,6 +345,64 @@ TEST_F(ForwardingTest, SessionNotUpDropsIpButStillPuntsPpp) {
   EXPECT_EQ(drain_punts(), 1u);
 }
 
+// While LCP is open the worker answers the peer's Echo-Requests itself:
+// the reply goes back through the session's tunnel with the request's
+// Identifier and data and our Magic-Number, in LCP's uncompressed framing,
+// whatever framing and L2TP options the request came with.
+TEST_F(ForwardingTest, LcpEchoRequestIsAnsweredByTheWorkerWhileLcpIsOpen) {
+  ASSERT_TRUE(r_->dp().sessions().set_lcp_magic(slot_, 0x1badcafe).ok());
+  ASSERT_TRUE(r_->dp().sessions().set_flags(slot_, dp::kForwardIpv4 | dp::kAnswerLcpEcho).ok());
+  const Bytes request{9, 0x42, 0, 13, 0xde, 0xad, 0xbe, 0xef, 1, 2, 3, 4, 5};
+  const Bytes reply{10, 0x42, 0, 13, 0x1b, 0xad, 0xca, 0xfe, 1, 2, 3, 4, 5};
+  const HeaderVariant variants[] = {
+      {"plain", {}, {}},
+      {"length_sequence_offset", {.length = true, .sequence = true, .ns = 3, .nr = 4, .offset = 2}, {}},
+      {"no_ff03", {}, {.address_control = false}},
+  };
+  for (const auto& v : variants) {
+    SCOPED_TRACE(v.name);
+    // Ethernet padding after the LCP packet is not echoed.
+    Bytes frame = upstream_frame(test::ppp(0xc021, request, v.ppp), v.l2tp);
+    frame.resize(frame.size() + 10, 0);
+    r_->inject(Side::kAccess, frame);
+    r_->poll();
+    auto out = r_->collect(Side::kAccess);
+    ASSERT_EQ(out.size(), 1u);
+    EXPECT_EQ(out[0], expected_access(reply, 0xc021));
+  }
+  EXPECT_EQ(drain_punts(), 0u);
+  EXPECT_EQ(r_->dp().worker(0).stats().lcp_echo_answered, 3u);
+  EXPECT_EQ(r_->total_drops(), 0u);
+}
+
+TEST_F(ForwardingTest, LcpEchoTheWorkerMustNotAnswerGoesToTheControlPlane) {
+  ASSERT_TRUE(r_->dp().sessions().set_lcp_magic(slot_, 0x1badcafe).ok());
+  const Bytes request{9, 0x42, 0, 12, 0xde, 0xad, 0xbe, 0xef, 1, 2, 3, 4};
+  // LCP not open (no kAnswerLcpEcho): the control plane decides.
+  r_->inject(Side::kAccess, upstream_frame(test::ppp(0xc021, request)));
+  r_->poll();
+  ASSERT_TRUE(r_->dp().sessions().set_flags(slot_, dp::kForwardIpv4 | dp::kAnswerLcpEcho).ok());
+  // Our own Magic-Number: a looped link, which LCP must see.
+  r_->inject(Side::kAccess, upstream_frame(test::ppp(0xc021, Bytes{9, 1, 0, 8, 0x1b, 0xad, 0xca, 0xfe})));
+  // Other LCP codes: Echo-Reply, Configure-Request, Discard-Request.
+  for (uint8_t code : {10, 1, 11})
+    r_->inject(Side::kAccess, upstream_frame(test::ppp(0xc021, Bytes{code, 1, 0, 8, 0xde, 0xad, 0xbe, 0xef})));
+  // A Length beyond the packet, and one below the Magic-Number's end.
+  r_->inject(Side::kAccess, upstream_frame(test::ppp(0xc021, Bytes{9, 1, 0, 200, 0xde, 0xad, 0xbe, 0xef})));
+  r_->inject(Side::kAccess, upstream_frame(test::ppp(0xc021, Bytes{9, 1, 0, 6, 0xde, 0xad, 0xbe, 0xef})));
+  // A reply the peer's MRU would not take.
+  ASSERT_TRUE(r_->dp().sessions().set_mtu(slot_, 576).ok());
+  Bytes big(600, 0x55);
+  big[0] = 9;
+  big[2] = 600 >> 8;
+  big[3] = 600 & 0xff;
+  r_->inject(Side::kAccess, upstream_frame(test::ppp(0xc021, big)));
+  r_->poll();
+  EXPECT_TRUE(r_->collect(Side::kAccess).empty());
+  EXPECT_EQ(drain_punts(), 8u);
+  EXPECT_EQ(r_->dp().worker(0).stats().lcp_echo_answered, 0u);
+}
+
 TEST_F(ForwardingTest, ControlTrafficIsPuntedToTheControlPlane) {
   // L2TP control message (SCCRQ-like: T, L, S bits), PPP LCP/PAP/CHAP/IPCP/
   // IPv6CP, an unknown PPP protocol, and ARP on both ports.
@@ -503,14 +561,18 @@ TEST_F(ForwardingTest, RandomGarbageNeverCrashesLeaksOrEscapesAccounting) {
   cfg.dataplane.reassembly.timeout_ms = 1;  // so held fragments expire below
   make(cfg);
   baseline_ = r_->mbufs_in_use();
+  // LCP open, so mangled Echo-Requests reach the worker's own answering.
+  ASSERT_TRUE(r_->dp().sessions().set_lcp_magic(slot_, 0x1badcafe).ok());
+  ASSERT_TRUE(r_->dp().sessions().set_flags(slot_, dp::kForwardIpv4 | dp::kForwardIpv6 | dp::kAnswerLcpEcho).ok());
   std::mt19937 rng(2661);
   const Bytes seed_up = upstream_frame(test::ppp(0x0021, inner_v4()), {.length = true, .sequence = true});
+  const Bytes seed_echo = upstream_frame(test::ppp(0xc021, Bytes{9, 7, 0, 12, 0xde, 0xad, 0xbe, 0xef, 1, 2, 3, 4}));
   const Bytes seed_down = test::concat(test::ethernet(r_->mac(Side::kCore), kRouterMac, 0x0800), inner_v4(kHost, kSub));
   uint64_t injected = 0;
   for (int round = 0; round < 200; ++round) {
     for (int i = 0; i < 32; ++i) {
       const bool down = rng() & 1;
-      Bytes f = down ? seed_down : seed_up;
+      Bytes f = down ? seed_down : (rng() % 4 == 0 ? seed_echo : seed_up);
       const int mutations = 1 + rng() % 6;
       for (int k = 0; k < mutations; ++k) {
         switch (rng() % 4) {
@@ -535,6 +597,7 @@ TEST_F(ForwardingTest, RandomGarbageNeverCrashesLeaksOrEscapesAccounting) {
   const uint64_t punted = drain_punts();
   EXPECT_EQ(st.rx_access + st.rx_core, injected);
   EXPECT_EQ(out + punted + r_->total_drops() + absorbed, injected) << "every packet ends transmitted, punted or dropped";
+  EXPECT_GT(st.lcp_echo_answered, 0u) << "some mangled Echo-Requests were still answerable";
 }
 
 }  // namespace

@@ -229,6 +229,27 @@ def case_echo_timeout(d):
         lns.stop()
 
 
+def case_client_echo(d):
+    print("--- the subscribers' own LCP keepalives are answered by the worker")
+    lns = Lnsd(d)
+    try:
+        rc, rep = emulate("--tunnels", "1", "--sessions", "20", "--auth", "pap", "--password", "pw",
+                          "--echo-interval", "1", "--hold", "4", "--timeout", "60")
+        print(json.dumps({k: rep[k] for k in ("sessions", "echo")}))
+        assert rc == 0 and rep["sessions"]["up"] == 20, rep["sessions"]
+        echo = rep["echo"]
+        # Four or five each while held; one may still be on its way back at
+        # teardown.
+        assert echo["sent"] >= 80 and echo["answered"] >= echo["sent"] - 20, echo
+        # The workers counted every reply the subscribers got: the control
+        # plane never saw these requests.
+        ppp = lnsctl(d, "show", "ppp")
+        assert echo["answered"] <= ppp["echo_answered_by_workers"] <= echo["sent"], (echo, ppp)
+        assert ppp["echo_timeouts"] == 0, ppp
+    finally:
+        lns.stop()
+
+
 def check_live_views(d, sessions, tunnels):
     """The operator's views of emulator-established tunnels and sessions."""
     t = tunnels[0]
@@ -374,6 +395,7 @@ def main():
                 "one_tunnel_two_workers": lambda: case_one_tunnel_two_workers(d),
                 "wrong_password": lambda: case_wrong_password(d),
                 "echo_timeout": lambda: case_echo_timeout(d),
+                "client_echo": lambda: case_client_echo(d),
                 "terminate": lambda: case_terminate(d),
                 "pool_exhaustion": lambda: case_pool_exhaustion(d),
                 "ipv6": lambda: case_ipv6(d),

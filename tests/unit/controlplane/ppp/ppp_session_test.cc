@@ -30,7 +30,11 @@ constexpr uint32_t kDns2 = 0x08080404;
 
 class RecordingSessionListener : public PppSessionListener {
  public:
-  void on_link_up(const LcpNegotiated& n) override { link = n; }
+  void on_link_up(const LcpNegotiated& n) override {
+    link = n;
+    ++link_ups;
+  }
+  void on_link_down() override { ++link_downs; }
   void on_authenticated(const std::string& user) override { users.push_back(user); }
   void on_ipv4_up(uint32_t a) override { ipv4.push_back(a); }
   void on_ipv4_down() override { ++ipv4_downs; }
@@ -39,6 +43,8 @@ class RecordingSessionListener : public PppSessionListener {
   void on_down(PppDownReason r) override { downs.push_back(r); }
 
   std::optional<LcpNegotiated> link;
+  int link_ups = 0;
+  int link_downs = 0;
   std::vector<std::string> users;
   std::vector<uint32_t> ipv4;
   std::vector<std::pair<uint64_t, uint64_t>> ipv6;
@@ -218,6 +224,20 @@ TEST_F(SessionTest, PeerTerminationTakesEverythingDown) {
   advance(std::chrono::seconds(3));
   EXPECT_THAT(listener_.downs, ElementsAre(PppDownReason::kPeerTerminated));
   EXPECT_EQ(session_->phase(), PppPhase::kDead);
+  EXPECT_EQ(listener_.link_downs, 1);
+}
+
+// The data plane answers Echo-Requests only while LCP is open, with the
+// Magic-Number of the last negotiation: the listener hears of each change.
+TEST_F(SessionTest, LcpRenegotiationReportsTheLinkDownThenUpAgain) {
+  make();
+  bring_up();
+  ASSERT_EQ(listener_.link_ups, 1);
+  EXPECT_EQ(listener_.link_downs, 0);
+  peer_->send(kProtocolLcp, Code::kConfigureRequest, 0x71, {});
+  pump();
+  EXPECT_EQ(listener_.link_downs, 1);
+  EXPECT_EQ(listener_.link_ups, 2);
 }
 
 TEST_F(SessionTest, SilentPeerIsDeclaredDeadByKeepalive) {
