@@ -96,6 +96,15 @@ inline bool is_ipv4_on(const uint8_t* p, uint32_t l2_len, uint16_t vlan) {
   return load_be16(p + 12) == kEtherVlan && (load_be16(p + 14) & 0x0fff) == vlan && load_be16(p + 16) == kEtherIpv4;
 }
 
+// The outer IPv4 total length and header checksum and the UDP length of a
+// session's template, copied in front of the rest of a datagram of
+// outer_len bytes (ip: the template's IPv4 header in the packet).
+inline void patch_outer_lengths(uint8_t* ip, const SessionEntry& e, uint32_t outer_len) {
+  store_be16(ip + 2, static_cast<uint16_t>(outer_len));
+  store_be16(ip + 10, checksum_fold(e.encap_ip_sum + outer_len));
+  store_be16(ip + 24, static_cast<uint16_t>(outer_len - 20));
+}
+
 // The session's Ethernet / IPv4 / UDP / L2TP / PPP template in front of an
 // inner packet of ip_len bytes at h + e.encap_len, with lengths, checksum
 // and PPP protocol patched.
@@ -109,11 +118,7 @@ inline void write_encap(uint8_t* h, const SessionEntry& e, uint32_t ip_len, bool
   } else {
     std::memcpy(h, e.encap, len);
   }
-  uint8_t* ip = h + e.encap_ip_off;
-  const uint32_t outer_len = len - e.encap_ip_off + ip_len;
-  store_be16(ip + 2, static_cast<uint16_t>(outer_len));
-  store_be16(ip + 10, checksum_fold(e.encap_ip_sum + outer_len));
-  store_be16(ip + 24, static_cast<uint16_t>(outer_len - 20));
+  patch_outer_lengths(h + e.encap_ip_off, e, len - e.encap_ip_off + ip_len);
   uint8_t* proto = h + e.encap_ppp_off;
   if (len - e.encap_ppp_off == 1) {
     proto[0] = ipv6 ? 0x57 : 0x21;
@@ -398,11 +403,7 @@ bool Worker::answer_lcp_echo(rte_mbuf* m, uint32_t slot, uint8_t* lcp, uint32_t 
   store_be32(h + l2tp_end, 0xff03c021);
   lcp[0] = kEchoReply;
   store_be32(lcp + 4, magic);
-  uint8_t* ip = h + e.encap_ip_off;
-  const uint32_t outer_len = hdr - e.encap_ip_off + lcp_len;
-  store_be16(ip + 2, static_cast<uint16_t>(outer_len));
-  store_be16(ip + 10, checksum_fold(e.encap_ip_sum + outer_len));
-  store_be16(ip + 24, static_cast<uint16_t>(outer_len - 20));
+  patch_outer_lengths(h + e.encap_ip_off, e, hdr - e.encap_ip_off + lcp_len);
   m->data_off = static_cast<uint16_t>(m->data_off + lcp_off - hdr);
   m->data_len = static_cast<uint16_t>(hdr + lcp_len);
   m->pkt_len = hdr + lcp_len;

@@ -40,12 +40,12 @@ struct alignas(64) WorkerStats {
   template <class Op>
   WorkerStats& combine(const WorkerStats& o, Op op) {
     uint64_t* const mine[] = {&rx_access, &rx_core, &decapsulated, &encapsulated, &punted, &injected,
-                              &fragments_in, &reassembled, &fragments_merged, &fragmented, &lcp_echo_answered, &handed_off,
-                              &handed_in, &polls, &busy_polls, &busy_cycles, &busy_packets};
+                              &fragments_in, &reassembled, &fragments_merged, &fragmented, &lcp_echo_answered,
+                              &handed_off, &handed_in, &polls, &busy_polls, &busy_cycles, &busy_packets};
     const uint64_t* const theirs[] = {&o.rx_access, &o.rx_core, &o.decapsulated, &o.encapsulated, &o.punted,
                                       &o.injected, &o.fragments_in, &o.reassembled, &o.fragments_merged,
-                                      &o.fragmented, &o.lcp_echo_answered, &o.handed_off, &o.handed_in, &o.polls, &o.busy_polls,
-                                      &o.busy_cycles, &o.busy_packets};
+                                      &o.fragmented, &o.lcp_echo_answered, &o.handed_off, &o.handed_in, &o.polls,
+                                      &o.busy_polls, &o.busy_cycles, &o.busy_packets};
     for (size_t i = 0; i < std::size(mine); ++i) *mine[i] = op(*mine[i], *theirs[i]);
     for (size_t i = 0; i < kDropReasonCount; ++i) drops[i] = op(drops[i], o.drops[i]);
     return *this;
