@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <optional>
 
 namespace lns {
 
@@ -33,5 +34,20 @@ class FakeClock final : public Clock {
  private:
   TimePoint now_{std::chrono::seconds(1000)};
 };
+
+// The earlier of `acc` and `d` into `acc` (either may be unset): the next
+// deadline of a protocol made of several timers.
+inline void earliest(std::optional<TimePoint>& acc, std::optional<TimePoint> d) {
+  if (d && (!acc || *d < *acc)) acc = d;
+}
+
+// When a periodic timer due at `due` and run at `now` is due next: one
+// interval after it was due, so running late does not shift its phase (timers
+// a stall bunched together spread out again), or one interval from now when
+// that is already past, rather than a burst to catch up.
+inline TimePoint next_period(TimePoint due, TimePoint now, Duration interval) {
+  const TimePoint next = due + interval;
+  return next > now ? next : now + interval;
+}
 
 }  // namespace lns

@@ -189,7 +189,7 @@ void Lcp::poll() {
 
 std::optional<TimePoint> Lcp::next_deadline() const {
   std::optional<TimePoint> d = fsm_.next_deadline();
-  if (next_echo_ && (!d || *next_echo_ < *d)) d = next_echo_;
+  earliest(d, next_echo_);
   return d;
 }
 
@@ -201,11 +201,9 @@ void Lcp::send_echo_request() {
   // The next request keeps this session's phase: one sent late (the control
   // plane was busy) does not push the next one back. Otherwise keepalives
   // that a stall bunched together would stay bunched for the life of the
-  // sessions, every interval a burst of requests and then of replies; this
-  // way they spread out again over the interval, as their sessions came up.
+  // sessions, every interval a burst of requests and then of replies.
   const TimePoint now = clock_.now();
-  const TimePoint next = (next_echo_ ? *next_echo_ : now) + config_.echo_interval;
-  next_echo_ = next > now ? next : now + config_.echo_interval;
+  next_echo_ = next_period(next_echo_.value_or(now), now, config_.echo_interval);
 }
 
 void Lcp::send_protocol_reject(uint16_t protocol, absl::Span<const uint8_t> information) {

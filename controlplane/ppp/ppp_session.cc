@@ -21,10 +21,6 @@ PppDownReason down_reason_for(LcpEnd end) {
   return PppDownReason::kAdmin;
 }
 
-void earliest(std::optional<TimePoint>& acc, std::optional<TimePoint> d) {
-  if (d && (!acc || *d < *acc)) acc = d;
-}
-
 }  // namespace
 
 std::string_view to_string(PppDownReason reason) {

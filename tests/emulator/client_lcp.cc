@@ -78,12 +78,12 @@ void ClientLcp::poll() {
   store_be32(magic, negotiated_.our_magic);
   fsm_.send_packet(Code::kEchoRequest, magic);
   ++echo_requests_sent_;
-  next_echo_ = *next_echo_ + config_.echo_interval;
+  next_echo_ = next_period(*next_echo_, clock_.now(), config_.echo_interval);
 }
 
 std::optional<TimePoint> ClientLcp::next_deadline() const {
   std::optional<TimePoint> d = fsm_.next_deadline();
-  if (next_echo_ && (!d || *next_echo_ < *d)) d = next_echo_;
+  earliest(d, next_echo_);
   return d;
 }
 

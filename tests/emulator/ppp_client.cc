@@ -6,13 +6,6 @@
 #include "controlplane/ppp/ppp_packet.h"
 
 namespace lns::emu {
-namespace {
-
-void earliest(std::optional<TimePoint>& acc, std::optional<TimePoint> d) {
-  if (d && (!acc || *d < *acc)) acc = d;
-}
-
-}  // namespace
 
 std::string_view to_string(PppClientEnd end) {
   switch (end) {
