@@ -24,11 +24,6 @@ namespace lns::dp {
 namespace {
 
 constexpr uint32_t kMaxFragments = 16;
-// Packets a poll takes from each port: two RX bursts when the first comes
-// back full. The staged processing waits about one memory latency per
-// stage whatever the number of packets, so twice the packets per stage
-// halves that wait per packet.
-constexpr uint16_t kPollBurst = 2 * kBurst;
 static_assert(SessionHandoff::kMaxBurst == kPollBurst);
 static_assert(kUntagged == kNoVlan);
 
@@ -153,6 +148,11 @@ inline void lookup_burst(const DirectIndex32& index, const uint32_t* keys, HasKe
 }  // namespace
 
 Worker::~Worker() {
+  for (HeldBursts& h : held_)
+    for (uint8_t k = 0; k < h.count; ++k) {
+      const uint8_t slot = (h.oldest + k) % 3;
+      rte_pktmbuf_free_bulk(h.pkts[slot].data(), h.n[slot]);
+    }
   if (frag_table_ != nullptr) {
     rte_ip_frag_table_destroy(frag_table_);
   }
@@ -506,8 +506,11 @@ void Worker::downstream(rte_mbuf* m) {
 // 64 mbufs and up to 128 header lines at once queue for the few L1 miss
 // buffers. The session lines, fewer and read soon after, still use t0
 // (t1 there measured no better).
-void Worker::prefetch_headers(rte_mbuf** pkts, uint16_t n, bool upstream) {
+void Worker::prefetch_mbufs(rte_mbuf** pkts, uint16_t n) {
   for (uint16_t i = 0; i < n; ++i) rte_prefetch1(pkts[i]);
+}
+
+void Worker::prefetch_headers(rte_mbuf** pkts, uint16_t n, bool upstream) {
   for (uint16_t i = 0; i < n; ++i) {
     const uint8_t* p = rte_pktmbuf_mtod(pkts[i], const uint8_t*);
     rte_prefetch1(p);
@@ -591,9 +594,12 @@ void Worker::prefetch_headers(rte_mbuf** pkts, uint16_t n, bool upstream) {
   return true;
 }
 
-void Worker::upstream_burst(rte_mbuf** pkts, uint16_t n) {
-  prefetch_headers(pkts, n, true);
-  clock_.mark(Stage::kFetch);
+void Worker::upstream_burst(rte_mbuf** pkts, uint16_t n, bool headers_fetched) {
+  if (!headers_fetched) {
+    prefetch_mbufs(pkts, n);
+    prefetch_headers(pkts, n, true);
+    clock_.mark(Stage::kFetch);
+  }
   uint32_t inner_off[kPollBurst];
   uint32_t keys[kPollBurst];
   for (uint16_t i = 0; i < n; ++i) inner_off[i] = classify_decap(pkts[i], &keys[i]);
@@ -645,9 +651,12 @@ void Worker::upstream_burst(rte_mbuf** pkts, uint16_t n) {
   return true;
 }
 
-void Worker::downstream_burst(rte_mbuf** pkts, uint16_t n) {
-  prefetch_headers(pkts, n, false);
-  clock_.mark(Stage::kFetch);
+void Worker::downstream_burst(rte_mbuf** pkts, uint16_t n, bool headers_fetched) {
+  if (!headers_fetched) {
+    prefetch_mbufs(pkts, n);
+    prefetch_headers(pkts, n, false);
+    clock_.mark(Stage::kFetch);
+  }
   uint32_t ip_len[kPollBurst];
   uint32_t keys[kPollBurst];
   for (uint16_t i = 0; i < n; ++i) ip_len[i] = classify_encap(pkts[i], &keys[i]);
@@ -683,9 +692,9 @@ uint32_t Worker::receive_handoffs(Flow f) {
     if (n == 0) continue;
     total += n;
     if (f == Flow::kUpstream) {
-      upstream_burst(pkts, n);
+      upstream_burst(pkts, n, false);
     } else {
-      downstream_burst(pkts, n);
+      downstream_burst(pkts, n, false);
     }
   }
   return total;
@@ -698,35 +707,75 @@ uint16_t Worker::rx(uint16_t port, rte_mbuf** pkts) {
   return n;
 }
 
+void Worker::process(Flow f, rte_mbuf** pkts, uint16_t n, bool headers_fetched) {
+  const uint16_t port = f == Flow::kUpstream ? cfg_.access_port : cfg_.core_port;
+  if (cfg_.capture != nullptr && cfg_.capture->port.load(std::memory_order_relaxed) == port) [[unlikely]]
+    capture_burst(*cfg_.capture, pkts, n);
+  if (cfg_.handoff != nullptr) n = cfg_.handoff->split(f, pkts, n, stats_);
+  if (n == 0) return;
+  if (f == Flow::kUpstream) {
+    upstream_burst(pkts, n, headers_fetched);
+  } else {
+    downstream_burst(pkts, n, headers_fetched);
+  }
+}
+
+uint32_t Worker::serve_port(Flow f) {
+  HeldBursts& h = held_[static_cast<size_t>(f)];
+  const uint8_t fresh = (h.oldest + h.count) % 3;
+  const uint16_t n = rx(f == Flow::kUpstream ? cfg_.access_port : cfg_.core_port, h.pkts[fresh].data());
+  clock_.mark(Stage::kRx);
+  (f == Flow::kUpstream ? stats_.rx_access : stats_.rx_core) += n;
+  uint32_t done = 0;
+  if (n < kBurst) {
+    // The port is keeping up: nothing waits for the pipeline.
+    for (uint8_t k = 0; k <= h.count; ++k) {
+      const uint8_t slot = (h.oldest + k) % 3;
+      const uint16_t m = k == h.count ? n : h.n[slot];
+      if (m == 0) continue;
+      process(f, h.pkts[slot].data(), m, false);
+      done += m;
+    }
+    h.count = 0;
+    return done;
+  }
+  h.n[fresh] = n;
+  prefetch_mbufs(h.pkts[fresh].data(), n);
+  if (h.count != 0) {
+    const uint8_t younger = (h.oldest + h.count - 1) % 3;
+    prefetch_headers(h.pkts[younger].data(), h.n[younger], f == Flow::kUpstream);
+  }
+  clock_.mark(Stage::kFetch);
+  if (h.count < 2) {
+    ++h.count;
+    return 0;
+  }
+  process(f, h.pkts[h.oldest].data(), h.n[h.oldest], true);
+  done = h.n[h.oldest];
+  h.oldest = (h.oldest + 1) % 3;
+  return done;
+}
+
+uint32_t Worker::held() const {
+  uint32_t total = 0;
+  for (const HeldBursts& h : held_)
+    for (uint8_t k = 0; k < h.count; ++k) total += h.n[(h.oldest + k) % 3];
+  return total;
+}
+
 uint32_t Worker::poll_once() {
   const uint64_t start = rte_rdtsc();
   clock_.start();
   now_tsc_ = start;
   ++stats_.polls;
   refill_punt_tokens(start);
-  rte_mbuf* pkts[kPollBurst];
+  const uint64_t received_before = stats_.rx_access + stats_.rx_core;
   uint32_t total = 0;
 
   clock_.mark(Stage::kOther);
-  uint16_t n = rx(cfg_.access_port, pkts);
-  clock_.mark(Stage::kRx);
-  stats_.rx_access += n;
-  total += n;
-  if (cfg_.capture != nullptr && n != 0 &&
-      cfg_.capture->port.load(std::memory_order_relaxed) == cfg_.access_port) [[unlikely]]
-    capture_burst(*cfg_.capture, pkts, n);
-  if (n != 0 && cfg_.handoff != nullptr) n = cfg_.handoff->split(Flow::kUpstream, pkts, n, stats_);
-  if (n != 0) upstream_burst(pkts, n);
+  total += serve_port(Flow::kUpstream);
   if (cfg_.handoff != nullptr) total += receive_handoffs(Flow::kUpstream);
-  n = rx(cfg_.core_port, pkts);
-  clock_.mark(Stage::kRx);
-  stats_.rx_core += n;
-  total += n;
-  if (cfg_.capture != nullptr && n != 0 &&
-      cfg_.capture->port.load(std::memory_order_relaxed) == cfg_.core_port) [[unlikely]]
-    capture_burst(*cfg_.capture, pkts, n);
-  if (n != 0 && cfg_.handoff != nullptr) n = cfg_.handoff->split(Flow::kDownstream, pkts, n, stats_);
-  if (n != 0) downstream_burst(pkts, n);
+  total += serve_port(Flow::kDownstream);
   if (cfg_.handoff != nullptr) total += receive_handoffs(Flow::kDownstream);
   drain_inject(cfg_.inject_access, to_access_);
   drain_inject(cfg_.inject_core, to_core_);
@@ -745,7 +794,7 @@ uint32_t Worker::poll_once() {
   if (dr->cnt != 0) rte_ip_frag_free_death_row(dr, 0);
   if (cfg_.qsbr != nullptr) rte_rcu_qsbr_quiescent(cfg_.qsbr, cfg_.index);
   clock_.mark(Stage::kOther);
-  if (total != 0) {
+  if (total != 0 || stats_.rx_access + stats_.rx_core != received_before) {
     ++stats_.busy_polls;
     stats_.busy_packets += total;
     stats_.busy_cycles += rte_rdtsc() - start;
@@ -759,7 +808,7 @@ void Worker::run(const volatile bool* stop) {
   constexpr uint32_t kIdlePollsBeforeSleep = 1000;
   uint32_t idle = 0;
   while (!*stop) {
-    if (poll_once() != 0) {
+    if (poll_once() != 0 || held() != 0) {
       idle = 0;
     } else if (cfg_.idle_sleep_us != 0 && ++idle >= kIdlePollsBeforeSleep) {
       rte_delay_us_sleep(cfg_.idle_sleep_us);

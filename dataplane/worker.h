@@ -23,6 +23,11 @@ struct rte_ip_frag_tbl;
 namespace lns::dp {
 
 inline constexpr uint16_t kBurst = 32;
+// Packets a poll takes from each port: two RX bursts when the first comes
+// back full. The staged processing waits about one memory latency per
+// stage whatever the number of packets, so twice the packets per stage
+// halves that wait per packet.
+inline constexpr uint16_t kPollBurst = 2 * kBurst;
 
 // What a punted frame is, for the policer and the ring it goes to: tunnel
 // signalling (L2TP control, ARP) keeps its own token bucket and ring, which
@@ -80,9 +85,14 @@ class Worker {
   Worker& operator=(const Worker&) = delete;
 
   absl::Status init(const WorkerConfig& cfg);
-  // One iteration of the loop; returns the number of packets received from
-  // the ports plus those other workers handed over.
+  // One iteration of the loop; returns the number of packets it finished
+  // with (forwarded, punted, dropped or handed to another worker) plus those
+  // other workers handed over. Under load a received burst is finished two
+  // polls later (see HeldBursts): a poll that only filled the pipeline
+  // returns 0 with held() != 0.
   uint32_t poll_once();
+  // Packets received but not yet processed (at most two bursts per port).
+  uint32_t held() const;
   // Runs until *stop becomes true (lcore entry point).
   void run(const volatile bool* stop);
 
@@ -107,10 +117,32 @@ class Worker {
   // order, the fast path forwards what it can and every other packet goes
   // through upstream()/downstream(), which check everything again and keep
   // each drop under its name.
+  //
+  // While a port keeps the worker busy, each burst also spends two polls in
+  // a pipeline before that: its mbufs are prefetched in the poll that
+  // receives it, its header lines in the next (the mbufs, which say where
+  // the headers are, have landed by then) and it is processed in the one
+  // after, when the headers have landed too. Prefetching within the burst
+  // left the first stages waiting for each in turn. A poll whose first RX
+  // burst is not full (the port is keeping up) processes everything held
+  // at once, so the pipeline delays nothing when there is no queue.
+  struct HeldBursts {
+    std::array<std::array<rte_mbuf*, kPollBurst>, 3> pkts;
+    std::array<uint16_t, 3> n{};
+    uint8_t oldest = 0;
+    uint8_t count = 0;  // 0..2 between polls
+  };
+  // Receives from the port of flow f and moves its pipeline on a poll;
+  // returns the packets processed.
+  uint32_t serve_port(Flow f);
+  // Capture, session distribution, then the staged processing.
+  void process(Flow f, rte_mbuf** pkts, uint16_t n, bool headers_fetched);
   // Up to two bursts from a port (the second only when the first was full).
   uint16_t rx(uint16_t port, rte_mbuf** pkts);
-  void upstream_burst(rte_mbuf** pkts, uint16_t n);
-  void downstream_burst(rte_mbuf** pkts, uint16_t n);
+  void upstream_burst(rte_mbuf** pkts, uint16_t n, bool headers_fetched);
+  void downstream_burst(rte_mbuf** pkts, uint16_t n, bool headers_fetched);
+  void prefetch_mbufs(rte_mbuf** pkts, uint16_t n);
+  // The mbufs must have been prefetched earlier.
   void prefetch_headers(rte_mbuf** pkts, uint16_t n, bool upstream);
   // The common upstream layout: [VLAN] / IPv4 without options / UDP 1701 /
   // L2TP data without S or O / PPP FF 03 00 21 / inner IPv4 without
@@ -152,6 +184,7 @@ class Worker {
   StageClock clock_;
   TxBuffer to_core_;
   TxBuffer to_access_;
+  std::array<HeldBursts, 2> held_{};  // by Flow
   std::array<uint64_t, kPuntClasses> punt_tokens_{};  // scaled by tsc_hz_
   uint64_t punt_last_tsc_ = 0;
   uint64_t tsc_hz_ = 1;

@@ -75,7 +75,7 @@ void next_frame(Lane& l, LaneFeed& f, rte_mbuf* m) {
 // found nothing to do (its queues and the rings toward it were empty).
 uint64_t step(Lane& l, uint64_t* back, bool* idle) {
   const uint64_t t0 = rte_rdtsc();
-  *idle = l.worker->poll_once() == 0;
+  *idle = l.worker->poll_once() == 0 && l.worker->held() == 0;
   const uint64_t cycles = rte_rdtsc() - t0;
   *back = 0;
   for (LaneFeed& f : l.feeds) {
@@ -184,7 +184,7 @@ absl::StatusOr<ParallelResult> ParallelLoop::run(const TrafficSpec& spec, const 
     // so poll until nothing moves (the TX rings are emptied as we go).
     for (uint32_t moved = 1; moved != 0;) {
       moved = 0;
-      for (size_t w = 0; w < workers; ++w) moved += dp.worker(w).poll_once();
+      for (size_t w = 0; w < workers; ++w) moved += dp.worker(w).poll_once() + dp.worker(w).held();
       for (size_t w = 0; w < workers; ++w) {
         free_all(ring_.tx_ring(dp::Side::kAccess, static_cast<unsigned>(w)));
         free_all(ring_.tx_ring(dp::Side::kCore, static_cast<unsigned>(w)));

@@ -130,11 +130,13 @@ absl::StatusOr<TrafficResult> TrafficLoop::run(const TrafficSpec& spec, const Si
     touch_sink = sink;
   };
 
+  // The worker's pipeline still holds the last bursts it received; polls
+  // with nothing left to receive send them out too.
   auto drain = [&] {
-    for (Feed& f : feeds) {
-      free_all(f.in);
-      free_all(f.out);
-    }
+    for (Feed& f : feeds) free_all(f.in);
+    dp::Worker& w = ring_.dp().worker(0);
+    while (w.held() != 0) w.poll_once();
+    for (Feed& f : feeds) free_all(f.out);
   };
 
   TrafficResult result;

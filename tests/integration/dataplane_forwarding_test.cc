@@ -231,6 +231,49 @@ TEST_F(ForwardingTest, BurstsMixingFastAndGeneralPathKeepOrderAndCounts) {
   EXPECT_EQ(drain_punts(), kPackets / 5u);
 }
 
+// Under load (full RX bursts) a burst is processed two polls after it
+// arrived, so its mbufs and headers can land in the meantime; a poll whose
+// RX burst is not full sends everything held, in order.
+TEST_F(ForwardingTest, UnderLoadBurstsWaitTwoPollsThenLeaveInOrder) {
+  constexpr uint32_t kPoll = dp::kPollBurst;
+  constexpr uint32_t kTail = 10;  // less than one RX burst: the port has caught up
+  constexpr uint32_t kPackets = 4 * kPoll + kTail;
+  std::vector<Bytes> expected;
+  for (uint32_t i = 0; i < kPackets; ++i) {
+    const size_t payload = 20 + i % 200;
+    const uint16_t id = static_cast<uint16_t>(i);
+    r_->inject(Side::kAccess, upstream_frame(test::ppp(0x0021, test::ipv4(kSub, kHost, 17, test::udp(id, 53, test::payload_bytes(payload))))));
+    expected.push_back(expected_core(test::ipv4(kSub, kHost, 17, test::udp(id, 53, test::payload_bytes(payload)), {.ttl = 63})));
+  }
+  dp::Worker& w = r_->dp().worker(0);
+  std::vector<Bytes> out;
+  auto take = [&] {
+    auto got = r_->collect(Side::kCore);
+    const size_t n = got.size();
+    out.insert(out.end(), got.begin(), got.end());
+    return n;
+  };
+  EXPECT_EQ(w.poll_once(), 0u);
+  EXPECT_EQ(w.held(), kPoll);
+  EXPECT_EQ(take(), 0u);
+  EXPECT_EQ(w.poll_once(), 0u);
+  EXPECT_EQ(w.held(), 2 * kPoll);
+  EXPECT_EQ(take(), 0u);
+  EXPECT_EQ(w.poll_once(), kPoll) << "the first burst, two polls after it arrived";
+  EXPECT_EQ(w.held(), 2 * kPoll);
+  EXPECT_EQ(take(), kPoll);
+  EXPECT_EQ(w.poll_once(), kPoll);
+  EXPECT_EQ(take(), kPoll);
+  EXPECT_EQ(w.poll_once(), 2 * kPoll + kTail) << "a short burst sends everything held";
+  EXPECT_EQ(w.held(), 0u);
+  EXPECT_EQ(take(), 2 * kPoll + kTail);
+  EXPECT_EQ(w.poll_once(), 0u);
+  EXPECT_EQ(out, expected);
+  EXPECT_EQ(r_->dp().session_totals(slot_).up_packets, kPackets);
+  EXPECT_EQ(w.stats().rx_access, kPackets);
+  EXPECT_EQ(r_->total_drops(), 0u);
+}
+
 TEST_F(ForwardingTest, VlansOnBothPorts) {
   auto cfg = test::test_config();
   cfg.access.vlan = 100;

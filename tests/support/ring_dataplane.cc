@@ -90,6 +90,14 @@ void RingDataplane::inject(dp::Side side, const Bytes& frame, unsigned queue) {
 void RingDataplane::poll(unsigned rounds) {
   for (unsigned i = 0; i < rounds; ++i)
     for (size_t w = 0; w < dp_->worker_count(); ++w) dp_->worker(w).poll_once();
+  for (bool holding = true; holding;) {
+    holding = false;
+    for (size_t w = 0; w < dp_->worker_count(); ++w)
+      if (dp_->worker(w).held() != 0) {
+        holding = true;
+        dp_->worker(w).poll_once();
+      }
+  }
 }
 
 std::vector<Bytes> RingDataplane::collect(dp::Side side) {

@@ -28,7 +28,8 @@ class RingDataplane {
   const Mac& mac(dp::Side s) const { return s == dp::Side::kAccess ? access_mac_ : core_mac_; }
   // Queues a frame for reception on the given port (RX queue `queue`).
   void inject(dp::Side side, const Bytes& frame, unsigned queue = 0);
-  // Runs every worker's poll_once() `rounds` times on this thread.
+  // Runs every worker's poll_once() `rounds` times on this thread, then
+  // until no worker holds received packets in its pipeline.
   void poll(unsigned rounds = 1);
   // Everything transmitted on a port so far (all TX queues), in order per queue.
   std::vector<Bytes> collect(dp::Side side);
