@@ -19,7 +19,7 @@ inline constexpr bool kStageCyclesEnabled = false;
 
 enum class Stage : uint8_t {
   kRx,        // rte_eth_rx_burst
-  kFetch,     // prefetching the burst's mbufs and header lines (waits for the mbufs)
+  kFetch,     // prefetching mbufs and header lines (under load: the new burst's mbufs, the last one's headers)
   kClassify,  // parsing and checking headers, finding the lookup key (waits for the headers)
   kLookup,    // session lookups (index cells, then entries prefetched)
   kRewrite,   // per-session checks, header rewrite, counters
