@@ -594,8 +594,8 @@ void Worker::prefetch_headers(rte_mbuf** pkts, uint16_t n, bool upstream) {
   return true;
 }
 
-void Worker::upstream_burst(rte_mbuf** pkts, uint16_t n, bool headers_fetched) {
-  if (!headers_fetched) {
+void Worker::upstream_burst(rte_mbuf** pkts, uint16_t n, const Prefetches* ahead) {
+  if (ahead == nullptr) {
     prefetch_mbufs(pkts, n);
     prefetch_headers(pkts, n, true);
     clock_.mark(Stage::kFetch);
@@ -613,6 +613,7 @@ void Worker::upstream_burst(rte_mbuf** pkts, uint16_t n, bool headers_fetched) {
     rte_prefetch0_write(&cfg_.session_counters.up[slots[i]]);
   }
   clock_.mark(Stage::kLookup);
+  if (ahead != nullptr) run_prefetches(*ahead);
   for (uint16_t i = 0; i < n; ++i)
     if (slots[i] == kNoSession || !decap_fast(pkts[i], slots[i], inner_off[i])) upstream(pkts[i], false);
   clock_.mark(Stage::kRewrite);
@@ -651,8 +652,8 @@ void Worker::upstream_burst(rte_mbuf** pkts, uint16_t n, bool headers_fetched) {
   return true;
 }
 
-void Worker::downstream_burst(rte_mbuf** pkts, uint16_t n, bool headers_fetched) {
-  if (!headers_fetched) {
+void Worker::downstream_burst(rte_mbuf** pkts, uint16_t n, const Prefetches* ahead) {
+  if (ahead == nullptr) {
     prefetch_mbufs(pkts, n);
     prefetch_headers(pkts, n, false);
     clock_.mark(Stage::kFetch);
@@ -671,6 +672,7 @@ void Worker::downstream_burst(rte_mbuf** pkts, uint16_t n, bool headers_fetched)
     rte_prefetch0_write(&cfg_.session_counters.down[slots[i]]);
   }
   clock_.mark(Stage::kLookup);
+  if (ahead != nullptr) run_prefetches(*ahead);
   for (uint16_t i = 0; i < n; ++i)
     if (slots[i] == kNoSession || !encap_fast(pkts[i], slots[i], ip_len[i])) downstream(pkts[i]);
   clock_.mark(Stage::kRewrite);
@@ -692,9 +694,9 @@ uint32_t Worker::receive_handoffs(Flow f) {
     if (n == 0) continue;
     total += n;
     if (f == Flow::kUpstream) {
-      upstream_burst(pkts, n, false);
+      upstream_burst(pkts, n, nullptr);
     } else {
-      downstream_burst(pkts, n, false);
+      downstream_burst(pkts, n, nullptr);
     }
   }
   return total;
@@ -707,16 +709,25 @@ uint16_t Worker::rx(uint16_t port, rte_mbuf** pkts) {
   return n;
 }
 
-void Worker::process(Flow f, rte_mbuf** pkts, uint16_t n, bool headers_fetched) {
+void Worker::run_prefetches(const Prefetches& p) {
+  prefetch_mbufs(p.mbufs, p.n_mbufs);
+  prefetch_headers(p.headers, p.n_headers, p.upstream);
+  clock_.mark(Stage::kFetch);
+}
+
+void Worker::process(Flow f, rte_mbuf** pkts, uint16_t n, const Prefetches* ahead) {
   const uint16_t port = f == Flow::kUpstream ? cfg_.access_port : cfg_.core_port;
   if (cfg_.capture != nullptr && cfg_.capture->port.load(std::memory_order_relaxed) == port) [[unlikely]]
     capture_burst(*cfg_.capture, pkts, n);
   if (cfg_.handoff != nullptr) n = cfg_.handoff->split(f, pkts, n, stats_);
-  if (n == 0) return;
+  if (n == 0) {
+    if (ahead != nullptr) run_prefetches(*ahead);
+    return;
+  }
   if (f == Flow::kUpstream) {
-    upstream_burst(pkts, n, headers_fetched);
+    upstream_burst(pkts, n, ahead);
   } else {
-    downstream_burst(pkts, n, headers_fetched);
+    downstream_burst(pkts, n, ahead);
   }
 }
 
@@ -733,24 +744,27 @@ uint32_t Worker::serve_port(Flow f) {
       const uint8_t slot = (h.oldest + k) % 3;
       const uint16_t m = k == h.count ? n : h.n[slot];
       if (m == 0) continue;
-      process(f, h.pkts[slot].data(), m, false);
+      process(f, h.pkts[slot].data(), m, nullptr);
       done += m;
     }
     h.count = 0;
     return done;
   }
   h.n[fresh] = n;
-  prefetch_mbufs(h.pkts[fresh].data(), n);
+  Prefetches ahead{h.pkts[fresh].data(), n, nullptr, 0, f == Flow::kUpstream};
   if (h.count != 0) {
     const uint8_t younger = (h.oldest + h.count - 1) % 3;
-    prefetch_headers(h.pkts[younger].data(), h.n[younger], f == Flow::kUpstream);
+    ahead.headers = h.pkts[younger].data();
+    ahead.n_headers = h.n[younger];
   }
-  clock_.mark(Stage::kFetch);
   if (h.count < 2) {
+    run_prefetches(ahead);
     ++h.count;
     return 0;
   }
-  process(f, h.pkts[h.oldest].data(), h.n[h.oldest], true);
+  // The younger bursts' prefetches go out once the oldest's session lines
+  // have been asked for, in the time those take to arrive.
+  process(f, h.pkts[h.oldest].data(), h.n[h.oldest], &ahead);
   done = h.n[h.oldest];
   h.oldest = (h.oldest + 1) % 3;
   return done;

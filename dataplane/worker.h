@@ -132,15 +132,27 @@ class Worker {
     uint8_t oldest = 0;
     uint8_t count = 0;  // 0..2 between polls
   };
+  // Prefetches for the younger bursts of a pipeline: mbufs of the one just
+  // received, header lines of the one before.
+  struct Prefetches {
+    rte_mbuf** mbufs;
+    uint16_t n_mbufs;
+    rte_mbuf** headers;
+    uint16_t n_headers;
+    bool upstream;
+  };
+  void run_prefetches(const Prefetches& p);
   // Receives from the port of flow f and moves its pipeline on a poll;
   // returns the packets processed.
   uint32_t serve_port(Flow f);
   // Capture, session distribution, then the staged processing.
-  void process(Flow f, rte_mbuf** pkts, uint16_t n, bool headers_fetched);
+  // ahead: the burst's headers were prefetched a poll ago, and these
+  // prefetches run between its lookup and its rewrite; nullptr: it was not.
+  void process(Flow f, rte_mbuf** pkts, uint16_t n, const Prefetches* ahead);
   // Up to two bursts from a port (the second only when the first was full).
   uint16_t rx(uint16_t port, rte_mbuf** pkts);
-  void upstream_burst(rte_mbuf** pkts, uint16_t n, bool headers_fetched);
-  void downstream_burst(rte_mbuf** pkts, uint16_t n, bool headers_fetched);
+  void upstream_burst(rte_mbuf** pkts, uint16_t n, const Prefetches* ahead);
+  void downstream_burst(rte_mbuf** pkts, uint16_t n, const Prefetches* ahead);
   void prefetch_mbufs(rte_mbuf** pkts, uint16_t n);
   // The mbufs must have been prefetched earlier.
   void prefetch_headers(rte_mbuf** pkts, uint16_t n, bool upstream);

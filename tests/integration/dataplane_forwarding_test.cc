@@ -613,7 +613,10 @@ TEST_F(ForwardingTest, RandomGarbageNeverCrashesLeaksOrEscapesAccounting) {
   const Bytes seed_down = test::concat(test::ethernet(r_->mac(Side::kCore), kRouterMac, 0x0800), inner_v4(kHost, kSub));
   uint64_t injected = 0;
   for (int round = 0; round < 200; ++round) {
-    for (int i = 0; i < 32; ++i) {
+    // Batches of up to 400 frames: often over three full bursts a port, so
+    // garbage also goes through the worker's pipeline (HeldBursts).
+    const int batch = 1 + static_cast<int>(rng() % 400);
+    for (int i = 0; i < batch; ++i) {
       const bool down = rng() & 1;
       Bytes f = down ? seed_down : (rng() % 4 == 0 ? seed_echo : seed_up);
       const int mutations = 1 + rng() % 6;
