@@ -150,7 +150,7 @@ inline void lookup_burst(const DirectIndex32& index, const uint32_t* keys, HasKe
 Worker::~Worker() {
   for (HeldBursts& h : held_)
     for (uint8_t k = 0; k < h.count; ++k) {
-      const uint8_t slot = (h.oldest + k) % 3;
+      const uint8_t slot = (h.oldest + k) % kHeldSlots;
       rte_pktmbuf_free_bulk(h.pkts[slot].data(), h.n[slot]);
     }
   if (frag_table_ != nullptr) {
@@ -733,7 +733,7 @@ void Worker::process(Flow f, rte_mbuf** pkts, uint16_t n, const Prefetches* ahea
 
 uint32_t Worker::serve_port(Flow f) {
   HeldBursts& h = held_[static_cast<size_t>(f)];
-  const uint8_t fresh = (h.oldest + h.count) % 3;
+  const uint8_t fresh = (h.oldest + h.count) % kHeldSlots;
   const uint16_t n = rx(f == Flow::kUpstream ? cfg_.access_port : cfg_.core_port, h.pkts[fresh].data());
   clock_.mark(Stage::kRx);
   (f == Flow::kUpstream ? stats_.rx_access : stats_.rx_core) += n;
@@ -741,7 +741,7 @@ uint32_t Worker::serve_port(Flow f) {
   if (n < kBurst) {
     // The port is keeping up: nothing waits for the pipeline.
     for (uint8_t k = 0; k <= h.count; ++k) {
-      const uint8_t slot = (h.oldest + k) % 3;
+      const uint8_t slot = (h.oldest + k) % kHeldSlots;
       const uint16_t m = k == h.count ? n : h.n[slot];
       if (m == 0) continue;
       process(f, h.pkts[slot].data(), m, nullptr);
@@ -753,11 +753,11 @@ uint32_t Worker::serve_port(Flow f) {
   h.n[fresh] = n;
   Prefetches ahead{h.pkts[fresh].data(), n, nullptr, 0, f == Flow::kUpstream};
   if (h.count != 0) {
-    const uint8_t younger = (h.oldest + h.count - 1) % 3;
+    const uint8_t younger = (h.oldest + h.count - 1) % kHeldSlots;
     ahead.headers = h.pkts[younger].data();
     ahead.n_headers = h.n[younger];
   }
-  if (h.count < 2) {
+  if (h.count < kHeldSlots - 1) {
     run_prefetches(ahead);
     ++h.count;
     return 0;
@@ -766,14 +766,14 @@ uint32_t Worker::serve_port(Flow f) {
   // have been asked for, in the time those take to arrive.
   process(f, h.pkts[h.oldest].data(), h.n[h.oldest], &ahead);
   done = h.n[h.oldest];
-  h.oldest = (h.oldest + 1) % 3;
+  h.oldest = (h.oldest + 1) % kHeldSlots;
   return done;
 }
 
 uint32_t Worker::held() const {
   uint32_t total = 0;
   for (const HeldBursts& h : held_)
-    for (uint8_t k = 0; k < h.count; ++k) total += h.n[(h.oldest + k) % 3];
+    for (uint8_t k = 0; k < h.count; ++k) total += h.n[(h.oldest + k) % kHeldSlots];
   return total;
 }
 

@@ -125,12 +125,15 @@ class Worker {
   // after, when the headers have landed too. Prefetching within the burst
   // left the first stages waiting for each in turn. A poll whose first RX
   // burst is not full (the port is keeping up) processes everything held
-  // at once, so the pipeline delays nothing when there is no queue.
+  // at once, so the pipeline delays nothing when there is no queue. The
+  // younger bursts' prefetches are issued between the oldest burst's
+  // lookup and its rewrite, while its session lines are on their way.
+  static constexpr uint8_t kHeldSlots = 3;
   struct HeldBursts {
-    std::array<std::array<rte_mbuf*, kPollBurst>, 3> pkts;
-    std::array<uint16_t, 3> n{};
+    std::array<std::array<rte_mbuf*, kPollBurst>, kHeldSlots> pkts;
+    std::array<uint16_t, kHeldSlots> n{};
     uint8_t oldest = 0;
-    uint8_t count = 0;  // 0..2 between polls
+    uint8_t count = 0;  // 0..kHeldSlots-1 between polls
   };
   // Prefetches for the younger bursts of a pipeline: mbufs of the one just
   // received, header lines of the one before.
