@@ -8,6 +8,7 @@
 #include <cstdint>
 
 #include "absl/status/status.h"
+#include "dataplane/byte_pattern.h"
 #include "dataplane/capture.h"
 #include "dataplane/session_handoff.h"
 #include "dataplane/session_table.h"
@@ -99,6 +100,11 @@ class Worker {
   const WorkerStats& stats() const { return stats_; }
   WorkerStats& mutable_stats() { return stats_; }
   const WorkerConfig& config() const { return cfg_; }
+  // The upstream fast path's classification, for tests that compare the
+  // two ways of making it: the inner header's offset (0: the general path
+  // decides) and the session key, by the constant-field pattern (with its
+  // fall-back) or field by field.
+  uint32_t classify_upstream_for_test(const rte_mbuf* m, uint32_t* key, bool field_by_field) const;
   // Cycles by stage; all zero unless built with -Dstage_cycles=true.
   const StageCycles& stage_cycles() const { return clock_.totals(); }
 
@@ -164,7 +170,13 @@ class Worker {
   // options, single segment, every check upstream() makes on the way to
   // forwarding passed except the session's. Returns the inner header's
   // offset, or 0 for any other packet.
+  // Checks the constant fields with decap_pattern_ and passes anything that
+  // does not match them to classify_decap_general().
   uint32_t classify_decap(const rte_mbuf* m, uint32_t* key) const;
+  // The same, field by field, and also for an L2TP header with the L bit.
+  uint32_t classify_decap_general(const rte_mbuf* m, uint32_t* key) const;
+  // The constant bytes of the common upstream layout on the access port.
+  void build_decap_pattern();
   // [VLAN] / IPv4 without options, single segment, header valid, TTL > 1.
   // Returns the IPv4 total length, or 0 for any other packet.
   uint32_t classify_encap(const rte_mbuf* m, uint32_t* dst) const;
@@ -203,6 +215,7 @@ class Worker {
   std::array<uint64_t, kPuntClasses> punt_tokens_{};  // scaled by tsc_hz_
   uint64_t punt_last_tsc_ = 0;
   uint64_t tsc_hz_ = 1;
+  BytePattern64 decap_pattern_;
   uint32_t access_l2_len_ = 14;  // 18 with a VLAN tag
   uint32_t core_l2_len_ = 14;
   uint64_t now_tsc_ = 0;

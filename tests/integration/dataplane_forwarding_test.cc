@@ -8,7 +8,9 @@
 
 #include <gtest/gtest.h>
 #include <rte_mbuf.h>
+#include <rte_ring.h>
 
+#include "common/checksum.h"
 #include "tests/support/eal_env.h"
 #include "tests/support/packet_builder.h"
 #include "tests/support/ring_dataplane.h"
@@ -597,6 +599,74 @@ TEST_F(ForwardingTest, RemovedSessionStopsForwardingAndRecyclesItsSlot) {
   r_->dp().sessions().reclaim();
   EXPECT_EQ(r_->dp().sessions().recycled(), 1u);
   EXPECT_EQ(r_->dp().sessions().size(), 0u);
+}
+
+// The decap fast path checks the constant fields of the common layout with
+// one 64-byte pattern and the rest field by field; on any frame it must
+// decide exactly as the field-by-field classification does.
+TEST_F(ForwardingTest, PatternClassificationAgreesWithFieldByField) {
+  for (const bool tagged : {false, true}) {
+    auto cfg = test::test_config();
+    if (tagged) cfg.access.vlan = 100;
+    make(cfg);
+    baseline_ = r_->mbufs_in_use();
+    const std::optional<uint16_t> vlan = tagged ? std::optional<uint16_t>(100) : std::nullopt;
+    const size_t l2 = tagged ? 18 : 14;
+    struct Seed {
+      Bytes frame;
+      size_t inner;  // offset of the inner IPv4 header
+    };
+    const Seed seeds[] = {
+        {upstream_frame(test::ppp(0x0021, inner_v4()), {}, 7, 300, kLac, kLacPort, vlan), l2 + 38},
+        {upstream_frame(test::ppp(0x0021, inner_v4()), {.length = true}, 7, 300, kLac, kLacPort, vlan), l2 + 40},
+        {upstream_frame(test::ppp(0x0021, inner_v4(kSub, kHost, 64, 200)), {}, 9, 1, kLac, kLacPort, vlan), l2 + 38},
+    };
+    // Most header bytes are under an IPv4 checksum: put it right after a
+    // mutation, so the fields themselves are what the classification sees.
+    auto fix_checksum = [](Bytes& f, size_t ip) {
+      if (f.size() < ip + 20) return;
+      f[ip + 10] = f[ip + 11] = 0;
+      const uint16_t c = internet_checksum(f.data() + ip, 20);
+      f[ip + 10] = static_cast<uint8_t>(c >> 8);
+      f[ip + 11] = static_cast<uint8_t>(c);
+    };
+    const dp::Worker& w = r_->dp().worker(0);
+    std::mt19937 rng(1701 + tagged);
+    uint64_t classified = 0, rejected = 0;
+    for (int i = 0; i < 20000; ++i) {
+      const Seed& seed = seeds[rng() % std::size(seeds)];
+      Bytes f = seed.frame;
+      const int mutations = rng() % 3;  // some frames stay intact
+      for (int k = 0; k < mutations; ++k) {
+        switch (rng() % 4) {
+          case 0: f[rng() % std::min<size_t>(f.size(), 80)] = static_cast<uint8_t>(rng()); break;
+          case 1: f[rng() % std::min<size_t>(f.size(), 80)] ^= static_cast<uint8_t>(1u << (rng() % 8)); break;
+          case 2: f.resize(1 + rng() % f.size()); break;
+          case 3: f.resize(f.size() + rng() % 64, static_cast<uint8_t>(rng())); break;
+        }
+      }
+      if (rng() % 4 != 0) {
+        fix_checksum(f, l2);
+        fix_checksum(f, seed.inner);
+      }
+      r_->inject(Side::kAccess, f);
+      rte_mbuf* m = nullptr;
+      ASSERT_EQ(rte_ring_dequeue(r_->rx_ring(Side::kAccess), reinterpret_cast<void**>(&m)), 0);
+      uint32_t key_pattern = 0, key_fields = 0;
+      const uint32_t by_pattern = w.classify_upstream_for_test(m, &key_pattern, false);
+      const uint32_t by_fields = w.classify_upstream_for_test(m, &key_fields, true);
+      rte_pktmbuf_free(m);
+      ASSERT_EQ(by_pattern, by_fields) << "frame " << i << (tagged ? " tagged" : "");
+      if (by_pattern != 0) {
+        ASSERT_EQ(key_pattern, key_fields) << "frame " << i;
+        ++classified;
+      } else {
+        ++rejected;
+      }
+    }
+    EXPECT_GT(classified, 5000u) << "intact and harmlessly mutated frames take the fast path";
+    EXPECT_GT(rejected, 5000u);
+  }
 }
 
 TEST_F(ForwardingTest, RandomGarbageNeverCrashesLeaksOrEscapesAccounting) {
