@@ -537,19 +537,30 @@ void Worker::prefetch_mbufs(rte_mbuf** pkts, uint16_t n) {
   for (uint16_t i = 0; i < n; ++i) rte_prefetch1(pkts[i]);
 }
 
-void Worker::prefetch_headers(rte_mbuf** pkts, uint16_t n, bool upstream) {
-  for (uint16_t i = 0; i < n; ++i) {
-    const uint8_t* p = rte_pktmbuf_mtod(pkts[i], const uint8_t*);
-    rte_prefetch1(p);
-    if (upstream) {
-      // The common layout reaches the inner IPv4 source at byte 66 (70 tagged).
-      rte_prefetch1(p + RTE_CACHE_LINE_SIZE);
-    } else {
-      // The encapsulation is written into the headroom in front of the
-      // inner header: own that line before the stores reach it.
-      rte_prefetch0_write(p + core_l2_len_ - RTE_CACHE_LINE_SIZE);
-    }
+[[gnu::always_inline]] inline void Worker::prefetch_header_lines(const rte_mbuf* m, bool upstream) {
+  const uint8_t* p = rte_pktmbuf_mtod(m, const uint8_t*);
+  rte_prefetch1(p);
+  if (upstream) {
+    // The common layout reaches the inner IPv4 source at byte 66 (70 tagged).
+    rte_prefetch1(p + RTE_CACHE_LINE_SIZE);
+  } else {
+    // The encapsulation is written into the headroom in front of the
+    // inner header: own that line before the stores reach it.
+    rte_prefetch0_write(p + core_l2_len_ - RTE_CACHE_LINE_SIZE);
   }
+}
+
+void Worker::prefetch_headers(rte_mbuf** pkts, uint16_t n, bool upstream) {
+  for (uint16_t i = 0; i < n; ++i) prefetch_header_lines(pkts[i], upstream);
+}
+
+[[gnu::always_inline]] inline void Worker::prefetch_ahead(const Prefetches& p, uint16_t i) {
+  if (i < p.n_mbufs) rte_prefetch1(p.mbufs[i]);
+  if (i < p.n_headers) prefetch_header_lines(p.headers[i], p.upstream);
+}
+
+void Worker::finish_prefetches(const Prefetches& p, uint16_t done) {
+  for (uint16_t i = done; i < p.n_mbufs || i < p.n_headers; ++i) prefetch_ahead(p, i);
 }
 
 [[gnu::noinline]] uint32_t Worker::classify_decap_general(const rte_mbuf* m, uint32_t* key) const {
@@ -670,6 +681,9 @@ void Worker::upstream_burst(rte_mbuf** pkts, uint16_t n, const Prefetches* ahead
     rte_prefetch0_write(&cfg_.session_counters.up[slots[i]]);
   }
   clock_.mark(Stage::kLookup);
+  // Upstream issues the younger bursts' prefetches all at once here;
+  // spreading them over the rewrite, as downstream does, measured 5 %
+  // slower at 1,000,000 sessions (and 2 % faster at 65,536).
   if (ahead != nullptr) run_prefetches(*ahead);
   for (uint16_t i = 0; i < n; ++i)
     if (slots[i] == kNoSession || !decap_fast(pkts[i], slots[i], inner_off[i])) upstream(pkts[i], false);
@@ -729,9 +743,16 @@ void Worker::downstream_burst(rte_mbuf** pkts, uint16_t n, const Prefetches* ahe
     rte_prefetch0_write(&cfg_.session_counters.down[slots[i]]);
   }
   clock_.mark(Stage::kLookup);
-  if (ahead != nullptr) run_prefetches(*ahead);
-  for (uint16_t i = 0; i < n; ++i)
+  // The younger bursts' prefetches go out one packet's worth at a time
+  // between the rewrites, not all before the first: encap's rewrite waits
+  // on two entry lines a packet, and with 192 packet-line misses queued in
+  // front of it encap took 12 % more cycles at 65,536 sessions (10
+  // alternating pairs; no change at 1,000,000).
+  for (uint16_t i = 0; i < n; ++i) {
+    if (ahead != nullptr) prefetch_ahead(*ahead, i);
     if (slots[i] == kNoSession || !encap_fast(pkts[i], slots[i], ip_len[i])) downstream(pkts[i]);
+  }
+  if (ahead != nullptr) finish_prefetches(*ahead, n);
   clock_.mark(Stage::kRewrite);
 }
 

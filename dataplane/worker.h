@@ -132,8 +132,9 @@ class Worker {
   // left the first stages waiting for each in turn. A poll whose first RX
   // burst is not full (the port is keeping up) processes everything held
   // at once, so the pipeline delays nothing when there is no queue. The
-  // younger bursts' prefetches are issued between the oldest burst's
-  // lookup and its rewrite, while its session lines are on their way.
+  // younger bursts' prefetches are issued after the oldest burst's lookup,
+  // while its session lines are on their way: upstream all before its
+  // rewrite, downstream spread over it (each measured best for its side).
   static constexpr uint8_t kHeldSlots = 3;
   struct HeldBursts {
     std::array<std::array<rte_mbuf*, kPollBurst>, kHeldSlots> pkts;
@@ -151,6 +152,10 @@ class Worker {
     bool upstream;
   };
   void run_prefetches(const Prefetches& p);
+  // The younger bursts' prefetches for packet i, spread over the rewrite.
+  void prefetch_ahead(const Prefetches& p, uint16_t i);
+  // Those for packets done.. that the rewrite of a shorter burst left out.
+  void finish_prefetches(const Prefetches& p, uint16_t done);
   // Receives from the port of flow f and moves its pipeline on a poll;
   // returns the packets processed.
   uint32_t serve_port(Flow f);
@@ -165,6 +170,7 @@ class Worker {
   void prefetch_mbufs(rte_mbuf** pkts, uint16_t n);
   // The mbufs must have been prefetched earlier.
   void prefetch_headers(rte_mbuf** pkts, uint16_t n, bool upstream);
+  void prefetch_header_lines(const rte_mbuf* m, bool upstream);
   // The common upstream layout: [VLAN] / IPv4 without options / UDP 1701 /
   // L2TP data without S or O / PPP FF 03 00 21 / inner IPv4 without
   // options, single segment, every check upstream() makes on the way to
