@@ -7,7 +7,6 @@
 #pragma once
 
 #include <cstdint>
-#include <cstring>
 
 #include <emmintrin.h>  // SSE2 only: every x86-64 has it
 

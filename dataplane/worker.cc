@@ -126,6 +126,30 @@ inline void write_encap(uint8_t* h, const SessionEntry& e, uint32_t ip_len, bool
   }
 }
 
+// What both decap classifications check once the outer header's constant
+// fields are known good: the outer total length against the segment
+// (avail: bytes from ip to its end), the header checksum and the UDP
+// length. Returns the UDP length, or 0 when the frame must not be taken.
+[[gnu::always_inline]] inline uint32_t decap_udp_len(const rte_mbuf* m, const uint8_t* ip, uint32_t avail) {
+  const uint32_t ip_len = load_be16(ip + 2);
+  if (ip_len < kMinDecapIp || ip_len > avail) return 0;
+  const uint64_t csum = m->ol_flags & RTE_MBUF_F_RX_IP_CKSUM_MASK;
+  if (csum != RTE_MBUF_F_RX_IP_CKSUM_GOOD && (csum == RTE_MBUF_F_RX_IP_CKSUM_BAD || !checksum20_ok(ip))) return 0;
+  const uint32_t udp_len = load_be16(ip + 24);
+  if (udp_len < kMinDecapIp - 20 || udp_len > ip_len - 20) return 0;
+  return udp_len;
+}
+
+// The inner IPv4 header (version and IHL already checked) with inner_avail
+// bytes of the L2TP message from it on: its offset in the frame at p, or 0
+// when its length, TTL or checksum rule the fast path out.
+[[gnu::always_inline]] inline uint32_t decap_inner_offset(const uint8_t* p, const uint8_t* inner,
+                                                          uint32_t inner_avail) {
+  const uint32_t inner_len = load_be16(inner + 2);
+  if (inner_len < 20 || inner_len > inner_avail || inner[8] <= 1 || !checksum20_ok(inner)) return 0;
+  return static_cast<uint32_t>(inner - p);
+}
+
 // Looks up the keys of a burst in a DirectIndex32 one level at a time,
 // prefetching each level's line for every key before the next level reads
 // it, so the misses overlap across the burst. Packets without a key
@@ -569,16 +593,12 @@ void Worker::finish_prefetches(const Prefetches& p, uint16_t done) {
   const uint32_t l2 = access_l2_len_;
   if (len != rte_pktmbuf_pkt_len(m) || len < l2 + kMinDecapIp || !is_ipv4_on(p, l2, cfg_.access_vlan)) return 0;
   const uint8_t* ip = p + l2;
-  const uint32_t ip_len = load_be16(ip + 2);
-  if (ip[0] != 0x45 || ip_len < kMinDecapIp || l2 + ip_len > len || ip[9] != kIpProtoUdp ||
-      (load_be16(ip + 6) & 0x3fff) != 0 || load_be32(ip + 16) != cfg_.access_ipv4)
+  if (ip[0] != 0x45 || ip[9] != kIpProtoUdp || (load_be16(ip + 6) & 0x3fff) != 0 ||
+      load_be32(ip + 16) != cfg_.access_ipv4 || load_be16(ip + 22) != kL2tpPort)
     return 0;
-  const uint64_t csum = m->ol_flags & RTE_MBUF_F_RX_IP_CKSUM_MASK;
-  if (csum != RTE_MBUF_F_RX_IP_CKSUM_GOOD && (csum == RTE_MBUF_F_RX_IP_CKSUM_BAD || !checksum20_ok(ip))) return 0;
-  const uint8_t* udp = ip + 20;
-  const uint32_t udp_len = load_be16(udp + 4);
-  if (load_be16(udp + 2) != kL2tpPort || udp_len < kMinDecapIp - 20 || udp_len > ip_len - 20) return 0;
-  const uint8_t* l2tp = udp + 8;
+  const uint32_t udp_len = decap_udp_len(m, ip, len - l2);
+  if (udp_len == 0) return 0;
+  const uint8_t* l2tp = ip + 28;
   const uint32_t l2tp_len = udp_len - 8;
   uint32_t hdr, msg_len;
   switch (load_be16(l2tp)) {  // flags and version: data, no S, O or P
@@ -594,16 +614,11 @@ void Worker::finish_prefetches(const Prefetches& p, uint16_t done) {
     default:
       return 0;
   }
-  if (msg_len < hdr + 4 + 20 || load_be32(l2tp + hdr) != 0xff030021) return 0;
+  if (msg_len < hdr + 4 + 20 || load_be32(l2tp + hdr) != 0xff030021 || l2tp[hdr + 4] != 0x45) return 0;
   // The inner packet may use the L2TP message up to its end, which the
   // checks above keep inside the segment.
-  const uint8_t* inner = l2tp + hdr + 4;
-  const uint32_t inner_avail = msg_len - hdr - 4;
-  const uint32_t inner_len = load_be16(inner + 2);
-  if (inner[0] != 0x45 || inner_len < 20 || inner_len > inner_avail || inner[8] <= 1 || !checksum20_ok(inner))
-    return 0;
   *key = SessionTable::upstream_key(load_be16(l2tp + hdr - 4), load_be16(l2tp + hdr - 2));
-  return static_cast<uint32_t>(inner - p);
+  return decap_inner_offset(p, l2tp + hdr + 4, msg_len - hdr - 4);
 }
 
 [[gnu::always_inline]] inline uint32_t Worker::classify_decap(const rte_mbuf* m, uint32_t* key) const {
@@ -613,24 +628,14 @@ void Worker::finish_prefetches(const Prefetches& p, uint16_t done) {
   // At least 72 bytes: the pattern's 64 are inside the segment.
   if (len != rte_pktmbuf_pkt_len(m) || len < l2 + kMinDecapIp || !decap_pattern_.matches(p)) [[unlikely]]
     return classify_decap_general(m, key);
-  // The constant fields matched (see init()); what is left are the lengths,
-  // the checksums and the TTL, as in classify_decap_general() for a header
-  // without the L bit.
+  // The constant fields matched (see build_decap_pattern()), the L2TP
+  // header is 6 bytes and the message runs to the datagram's end.
   const uint8_t* ip = p + l2;
-  const uint32_t ip_len = load_be16(ip + 2);
-  if (ip_len < kMinDecapIp || l2 + ip_len > len) return 0;
-  const uint64_t csum = m->ol_flags & RTE_MBUF_F_RX_IP_CKSUM_MASK;
-  if (csum != RTE_MBUF_F_RX_IP_CKSUM_GOOD && (csum == RTE_MBUF_F_RX_IP_CKSUM_BAD || !checksum20_ok(ip))) return 0;
-  const uint8_t* udp = ip + 20;
-  const uint32_t udp_len = load_be16(udp + 4);
-  if (udp_len < kMinDecapIp - 20 || udp_len > ip_len - 20) return 0;
-  const uint8_t* l2tp = udp + 8;
-  const uint8_t* inner = l2tp + 6 + 4;
-  const uint32_t inner_avail = udp_len - 8 - 6 - 4;
-  const uint32_t inner_len = load_be16(inner + 2);
-  if (inner_len < 20 || inner_len > inner_avail || inner[8] <= 1 || !checksum20_ok(inner)) return 0;
+  const uint32_t udp_len = decap_udp_len(m, ip, len - l2);
+  if (udp_len == 0) return 0;
+  const uint8_t* l2tp = ip + 28;
   *key = SessionTable::upstream_key(load_be16(l2tp + 2), load_be16(l2tp + 4));
-  return static_cast<uint32_t>(inner - p);
+  return decap_inner_offset(p, l2tp + 6 + 4, udp_len - 8 - 6 - 4);
 }
 
 uint32_t Worker::classify_upstream_for_test(const rte_mbuf* m, uint32_t* key, bool field_by_field) const {

@@ -175,9 +175,9 @@ class Worker {
   // L2TP data without S or O / PPP FF 03 00 21 / inner IPv4 without
   // options, single segment, every check upstream() makes on the way to
   // forwarding passed except the session's. Returns the inner header's
-  // offset, or 0 for any other packet.
-  // Checks the constant fields with decap_pattern_ and passes anything that
-  // does not match them to classify_decap_general().
+  // offset and sets *key, or returns 0 for any other packet (*key then
+  // means nothing). Checks the constant fields with decap_pattern_ and
+  // passes anything that does not match them to classify_decap_general().
   uint32_t classify_decap(const rte_mbuf* m, uint32_t* key) const;
   // The same, field by field, and also for an L2TP header with the L bit.
   uint32_t classify_decap_general(const rte_mbuf* m, uint32_t* key) const;
