@@ -1,5 +1,6 @@
 #include "dataplane/dataplane.h"
 
+#include <algorithm>
 #include <cstring>
 
 #include <rte_eal.h>
@@ -91,7 +92,7 @@ absl::StatusOr<std::unique_ptr<Dataplane>> Dataplane::create(const config::Confi
     encap.default_lac_mac = cfg.access.next_hop_mac->bytes;
     encap.has_default_lac_mac = true;
   }
-  auto table = SessionTable::create({dpc.max_sessions, socket, "lns"}, encap, d->qsbr_);
+  auto table = SessionTable::create({dpc.max_sessions, socket, "lns", std::max<uint16_t>(nworkers, 1)}, encap, d->qsbr_);
   if (!table.ok()) return table.status();
   d->sessions_ = std::move(*table);
   d->sessions_->set_recycle_hook(&Dataplane::on_slot_recycled, d.get());
@@ -123,12 +124,11 @@ absl::StatusOr<std::unique_ptr<Dataplane>> Dataplane::create(const config::Confi
     rte_ring* sig = rte_ring_create(sname.c_str(), dpc.punt.ring_size, socket, RING_F_SP_ENQ | RING_F_SC_DEQ);
     if (sig == nullptr) return absl::ResourceExhaustedError(absl::StrCat("cannot create ", sname));
     d->signalling_rings_.push_back(sig);
-    const size_t per_direction = size_t{dpc.max_sessions} + 1;
     auto& memory = d->counter_memory_.emplace_back(std::make_unique<TableMemory>());
-    auto* cells = static_cast<TrafficCounter*>(
-        memory->allocate("lns_session_counters", sizeof(TrafficCounter) * 2 * per_direction, socket));
-    if (cells == nullptr) return absl::ResourceExhaustedError("cannot allocate session counters");
-    const SessionCounters counters{cells, cells + per_direction};
+    auto* down = static_cast<TrafficCounter*>(memory->allocate(
+        "lns_session_counters", sizeof(TrafficCounter) * (size_t{dpc.max_sessions} + 1), socket));
+    if (down == nullptr) return absl::ResourceExhaustedError("cannot allocate session counters");
+    const SessionCounters counters{d->sessions_->upstream_lane(i), down};
     d->counters_.push_back(counters);
     auto* drops = static_cast<uint64_t*>(
         rte_zmalloc("lns_session_drops", sizeof(uint64_t) * (dpc.max_sessions + 1), RTE_CACHE_LINE_SIZE));
@@ -232,8 +232,8 @@ void Dataplane::close_ports() {
 SessionTotals Dataplane::session_totals(uint32_t slot) const {
   SessionTotals t;
   for (const SessionCounters& c : counters_) {
-    t.up_packets += c.up[slot].packets;
-    t.up_bytes += c.up[slot].bytes;
+    t.up_packets += c.up[slot].up.packets;
+    t.up_bytes += c.up[slot].up.bytes;
     t.down_packets += c.down[slot].packets;
     t.down_bytes += c.down[slot].bytes;
   }
@@ -243,7 +243,7 @@ SessionTotals Dataplane::session_totals(uint32_t slot) const {
 
 void Dataplane::on_slot_recycled(void* ctx, uint32_t slot) {
   auto* d = static_cast<Dataplane*>(ctx);
-  for (const SessionCounters& c : d->counters_) c.up[slot] = c.down[slot] = TrafficCounter{};
+  for (const SessionCounters& c : d->counters_) c.up[slot].up = c.down[slot] = TrafficCounter{};
   for (uint64_t* c : d->session_drops_) c[slot] = 0;
 }
 

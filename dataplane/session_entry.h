@@ -44,12 +44,9 @@ struct alignas(64) SessionEntry {
 };
 static_assert(sizeof(SessionEntry) == 128);
 
-// What upstream forwarding checks, packed 4 to a cache line in an array of
-// its own: the fast decap path reads nothing else of a session, and a dense
-// array keeps those reads in cache far longer than the entries' second lines
-// would (1,000,000 sessions: 16 MB against 64 MB of lines). `flags` mirrors
-// the entry's (encap reads that one, in a line it reads anyway); both are
-// written by the control plane alone.
+// What upstream forwarding checks. The fast decap path reads nothing else
+// of a session. `flags` mirrors the entry's (encap reads that one, in a line
+// it reads anyway); both are written by the control plane alone.
 struct alignas(16) UpstreamGuard {
   uint32_t lac_ipv4_be;         // outer source must match
   uint32_t subscriber_ipv4_be;  // anti-spoofing: inner source must match
@@ -59,19 +56,30 @@ struct alignas(16) UpstreamGuard {
 };
 static_assert(sizeof(UpstreamGuard) == 16);
 
-// Per-session traffic in one direction. Each worker has one array per
-// direction, indexed by slot: plain counters because only the owning worker
-// writes them, and split by direction because a packet touches one, so
-// each array is half the memory a combined one would be and more of it
-// stays in cache.
+// Per-session traffic in one direction, per worker, indexed by slot: plain
+// counters because only the owning worker writes them. Upstream counters sit
+// in the worker's UpstreamCell lane, downstream ones in an array of their
+// own (a packet touches one direction only).
 struct TrafficCounter {
   uint64_t packets;
   uint64_t bytes;
 };
 
+// One worker's upstream view of a session: a copy of the guard (written by
+// the control plane into every worker's lane) next to that worker's upstream
+// counters, so decap reads and writes a single line of session memory per
+// packet. With the guard and the counters in two arrays it was two lines,
+// and on a machine whose session state does not fit in cache each line is a
+// DRAM miss the burst has to wait for.
+struct alignas(32) UpstreamCell {
+  UpstreamGuard guard;
+  TrafficCounter up;  // written by the lane's worker only
+};
+static_assert(sizeof(UpstreamCell) == 32);
+
 struct SessionCounters {
-  TrafficCounter* up = nullptr;    // capacity + 1 entries, slot 0 unused
-  TrafficCounter* down = nullptr;  // likewise
+  UpstreamCell* up = nullptr;      // the worker's lane: capacity + 1 cells, slot 0 unused
+  TrafficCounter* down = nullptr;  // capacity + 1 entries, slot 0 unused
 };
 
 }  // namespace lns::dp

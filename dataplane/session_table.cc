@@ -36,11 +36,16 @@ absl::StatusOr<std::unique_ptr<SessionTable>> SessionTable::create(const Session
   if (t->entries_ == nullptr)
     return absl::ResourceExhaustedError(
         absl::StrFormat("cannot allocate %u session entries", cfg.capacity));
-  t->guards_ = static_cast<UpstreamGuard*>(
-      t->guards_memory_.allocate("lns_guards", sizeof(UpstreamGuard) * (cfg.capacity + 1), cfg.socket_id));
-  if (t->guards_ == nullptr)
-    return absl::ResourceExhaustedError(
-        absl::StrFormat("cannot allocate %u session guards", cfg.capacity));
+  if (cfg.lanes == 0) return absl::InvalidArgumentError("a session table needs at least one lane");
+  for (uint16_t lane = 0; lane < cfg.lanes; ++lane) {
+    auto& memory = t->lanes_memory_.emplace_back(std::make_unique<TableMemory>());
+    auto* cells = static_cast<UpstreamCell*>(
+        memory->allocate("lns_upstream_lane", sizeof(UpstreamCell) * (cfg.capacity + 1), cfg.socket_id));
+    if (cells == nullptr)
+      return absl::ResourceExhaustedError(
+          absl::StrFormat("cannot allocate lane %u of %u session guards", lane, cfg.capacity));
+    t->lanes_.push_back(cells);
+  }
   t->specs_.resize(cfg.capacity + 1);
   t->free_slots_.reserve(cfg.capacity);
   for (uint32_t s = cfg.capacity; s >= 1; --s) t->free_slots_.push_back(s);
@@ -67,6 +72,10 @@ SessionTable::~SessionTable() {
   if (dq_ != nullptr) rte_rcu_qsbr_dq_delete(dq_);
   for (auto& v : v6_)
     if (v.hash != nullptr) rte_hash_free(v.hash);
+}
+
+void SessionTable::store_guard_flags(uint32_t slot, uint16_t flags) {
+  for (UpstreamCell* lane : lanes_) __atomic_store_n(&lane[slot].guard.flags, flags, __ATOMIC_RELEASE);
 }
 
 void SessionTable::build_encap(SessionEntry& e, const SessionSpec& spec) const {
@@ -184,11 +193,13 @@ absl::StatusOr<uint32_t> SessionTable::add(const SessionSpec& spec) {
   std::memcpy(e.ipv6_prefix, spec.ipv6_prefix.data(), 8);
   e.lcp_magic = 0;
   __atomic_store_n(&e.flags, spec.flags, __ATOMIC_RELEASE);
-  UpstreamGuard& g = guards_[slot];
-  g.lac_ipv4_be = __builtin_bswap32(spec.lac_ipv4);
-  g.lac_port_be = __builtin_bswap16(spec.lac_port);
-  g.subscriber_ipv4_be = __builtin_bswap32(spec.subscriber_ipv4);
-  __atomic_store_n(&g.flags, spec.flags, __ATOMIC_RELEASE);
+  for (UpstreamCell* lane : lanes_) {
+    UpstreamGuard& g = lane[slot].guard;
+    g.lac_ipv4_be = __builtin_bswap32(spec.lac_ipv4);
+    g.lac_port_be = __builtin_bswap16(spec.lac_port);
+    g.subscriber_ipv4_be = __builtin_bswap32(spec.subscriber_ipv4);
+    __atomic_store_n(&g.flags, spec.flags, __ATOMIC_RELEASE);
+  }
 
   if (spec.subscriber_ipv4 != 0 && !ipv4_.set(spec.subscriber_ipv4, slot))
     return absl::ResourceExhaustedError("out of memory for the IPv4 index");
@@ -221,7 +232,7 @@ absl::Status SessionTable::remove(uint16_t tunnel_id, uint16_t session_id) {
   const SessionSpec& spec = specs_[slot];
   upstream_.clear(upstream_key(tunnel_id, session_id));
   __atomic_store_n(&entries_[slot].flags, uint16_t{0}, __ATOMIC_RELEASE);
-  __atomic_store_n(&guards_[slot].flags, uint16_t{0}, __ATOMIC_RELEASE);
+  store_guard_flags(slot, 0);
   if (spec.subscriber_ipv4 != 0) ipv4_.clear(spec.subscriber_ipv4);
   if (spec.ipv6_prefix_len != 0) {
     auto h = v6_table_for(spec.ipv6_prefix_len, false);
@@ -250,7 +261,7 @@ absl::Status SessionTable::set_flags(uint32_t slot, uint16_t flags) {
   if (slot == kNoSession || slot > capacity_) return absl::InvalidArgumentError("bad slot");
   specs_[slot].flags = flags;
   __atomic_store_n(&entries_[slot].flags, flags, __ATOMIC_RELEASE);
-  __atomic_store_n(&guards_[slot].flags, flags, __ATOMIC_RELEASE);
+  store_guard_flags(slot, flags);
   return absl::OkStatus();
 }
 
@@ -260,7 +271,8 @@ absl::Status SessionTable::set_subscriber_ipv4(uint32_t slot, uint32_t ipv4) {
   if (ipv4 != 0 && ipv4 != spec.subscriber_ipv4 && lookup_ipv4(ipv4) != kNoSession)
     return absl::AlreadyExistsError("subscriber IPv4 address already in use");
   if (spec.subscriber_ipv4 != 0) ipv4_.clear(spec.subscriber_ipv4);
-  __atomic_store_n(&guards_[slot].subscriber_ipv4_be, __builtin_bswap32(ipv4), __ATOMIC_RELEASE);
+  for (UpstreamCell* lane : lanes_)
+    __atomic_store_n(&lane[slot].guard.subscriber_ipv4_be, __builtin_bswap32(ipv4), __ATOMIC_RELEASE);
   spec.subscriber_ipv4 = ipv4;
   if (ipv4 != 0 && !ipv4_.set(ipv4, slot)) return absl::ResourceExhaustedError("out of memory for the IPv4 index");
   return absl::OkStatus();

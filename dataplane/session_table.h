@@ -56,6 +56,9 @@ struct SessionTableConfig {
   uint32_t capacity = 65536;
   int socket_id = 0;
   const char* name = "lns";  // prefix for DPDK object names (unique per process)
+  // One UpstreamCell lane per worker: each holds a copy of every session's
+  // guard beside that worker's upstream counters.
+  uint16_t lanes = 1;
 };
 
 class SessionTable {
@@ -133,10 +136,13 @@ class SessionTable {
     return best;
   }
   const SessionEntry& entry(uint32_t slot) const { return entries_[slot]; }
-  const UpstreamGuard& guard(uint32_t slot) const { return guards_[slot]; }
-  uint16_t guard_flags(uint32_t slot) const {
-    return __atomic_load_n(&guards_[slot].flags, __ATOMIC_ACQUIRE);
-  }
+  // A worker's lane (0 .. lanes - 1): its copy of the guards, and its
+  // upstream counters, which only that worker writes.
+  UpstreamCell* upstream_lane(uint16_t lane) const { return lane < lanes_.size() ? lanes_[lane] : nullptr; }
+  uint16_t lanes() const { return static_cast<uint16_t>(lanes_.size()); }
+  const UpstreamGuard& guard(uint32_t slot, uint16_t lane = 0) const { return lanes_[lane][slot].guard; }
+  static uint16_t guard_flags(const UpstreamGuard& g) { return __atomic_load_n(&g.flags, __ATOMIC_ACQUIRE); }
+  uint16_t guard_flags(uint32_t slot, uint16_t lane = 0) const { return guard_flags(guard(slot, lane)); }
   uint16_t flags(uint32_t slot) const {
     return __atomic_load_n(&entries_[slot].flags, __ATOMIC_ACQUIRE);
   }
@@ -158,6 +164,7 @@ class SessionTable {
     return len >= 64 ? ~uint64_t{0} : ~(~uint64_t{0} >> len);
   }
   void build_encap(SessionEntry& e, const SessionSpec& spec) const;
+  void store_guard_flags(uint32_t slot, uint16_t flags);
   absl::StatusOr<rte_hash*> v6_table_for(uint8_t length, bool create);
   static void free_slots(void* ctx, void* elems, unsigned n);
   void recycle(uint32_t slot);
@@ -168,8 +175,8 @@ class SessionTable {
   AccessEncap encap_;
   TableMemory entries_memory_;
   SessionEntry* entries_ = nullptr;  // capacity_ + 1, slot 0 unused, in entries_memory_
-  TableMemory guards_memory_;
-  UpstreamGuard* guards_ = nullptr;  // capacity_ + 1, like entries_
+  std::vector<std::unique_ptr<TableMemory>> lanes_memory_;
+  std::vector<UpstreamCell*> lanes_;  // each capacity_ + 1 cells, like entries_
   std::vector<SessionSpec> specs_;   // control-plane copy, by slot
   std::vector<uint32_t> free_slots_;
   DirectIndex32 upstream_;

@@ -359,7 +359,8 @@ void Worker::upstream(rte_mbuf* m, bool reassembled) {
   if (slot == kNoSession) [[unlikely]]
     return drop(m, DropReason::unknown_session);
   const SessionEntry& e = cfg_.sessions->entry(slot);
-  const UpstreamGuard& g = cfg_.sessions->guard(slot);
+  UpstreamCell& cell = cfg_.session_counters.up[slot];
+  const UpstreamGuard& g = cell.guard;
   if (g.lac_ipv4_be != rte_cpu_to_be_32(load_be32(ip + 12)) || g.lac_port_be != rte_cpu_to_be_16(load_be16(udp)))
       [[unlikely]]
     return drop(m, DropReason::spoofed_lac, slot);
@@ -420,7 +421,7 @@ void Worker::upstream(rte_mbuf* m, bool reassembled) {
     return drop(m, DropReason::inner_bad_ip, slot);
   write_l2(rte_pktmbuf_mtod(m, uint8_t*), cfg_.core_dst_mac, cfg_.core_src_mac, cfg_.core_vlan,
            v6 ? kEtherIpv6 : kEtherIpv4);
-  TrafficCounter& c = cfg_.session_counters.up[slot];
+  TrafficCounter& c = cell.up;
   ++c.packets;
   c.bytes += inner_len;
   ++stats_.decapsulated;
@@ -646,9 +647,10 @@ uint32_t Worker::classify_upstream_for_test(const rte_mbuf* m, uint32_t* key, bo
   uint8_t* p = rte_pktmbuf_mtod(m, uint8_t*);
   const uint8_t* ip = p + access_l2_len_;
   uint8_t* inner = p + inner_off;
-  const UpstreamGuard& g = cfg_.sessions->guard(slot);
+  UpstreamCell& cell = cfg_.session_counters.up[slot];
+  const UpstreamGuard& g = cell.guard;
   if (load_raw32(ip + 12) != g.lac_ipv4_be || load_raw16(ip + 20) != g.lac_port_be ||
-      !(cfg_.sessions->guard_flags(slot) & kForwardIpv4) || load_raw32(inner + 12) != g.subscriber_ipv4_be) [[unlikely]]
+      !(SessionTable::guard_flags(g) & kForwardIpv4) || load_raw32(inner + 12) != g.subscriber_ipv4_be) [[unlikely]]
     return false;
   const uint32_t inner_len = load_be16(inner + 2);
   decrement_ttl_ipv4(inner);  // classify_decap saw TTL > 1
@@ -659,7 +661,7 @@ uint32_t Worker::classify_upstream_for_test(const rte_mbuf* m, uint32_t* key, bo
   m->data_len = static_cast<uint16_t>(eth_len + inner_len);
   m->pkt_len = eth_len + inner_len;
   write_l2(inner - eth_len, cfg_.core_dst_mac, cfg_.core_src_mac, cfg_.core_vlan, kEtherIpv4);
-  TrafficCounter& c = cfg_.session_counters.up[slot];
+  TrafficCounter& c = cell.up;
   ++c.packets;
   c.bytes += inner_len;
   ++stats_.decapsulated;
@@ -681,8 +683,7 @@ void Worker::upstream_burst(rte_mbuf** pkts, uint16_t n, const Prefetches* ahead
   lookup_burst(cfg_.sessions->upstream_index(), keys, [&](uint16_t i) { return inner_off[i] != 0; }, n, slots);
   for (uint16_t i = 0; i < n; ++i) {
     if (slots[i] == kNoSession) continue;
-    // Upstream reads only the session's guard.
-    rte_prefetch0(&cfg_.sessions->guard(slots[i]));
+    // Upstream reads and writes only the session's cell in this worker's lane.
     rte_prefetch0_write(&cfg_.session_counters.up[slots[i]]);
   }
   clock_.mark(Stage::kLookup);

@@ -124,8 +124,8 @@ absl::StatusOr<TrafficResult> TrafficLoop::run(const TrafficSpec& spec, const Si
         touch(table.entry(slot).encap);
         touch(&table.entry(slot).flags);  // the second line
       }
-      if (spec.pretouch & kTouchCounters) touch(f.upstream ? &counters.up[slot] : &counters.down[slot]);
-      if (spec.pretouch & kTouchEntry) touch(&table.guard(slot));
+      if (spec.pretouch & kTouchCounters) touch(f.upstream ? &counters.up[slot].up : &counters.down[slot]);
+      if (spec.pretouch & kTouchEntry) touch(&counters.up[slot].guard);
     }
     touch_sink = sink;
   };

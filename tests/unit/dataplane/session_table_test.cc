@@ -39,11 +39,12 @@ SessionSpec spec(uint16_t tunnel, uint16_t session, uint32_t ipv4) {
   return s;
 }
 
-std::unique_ptr<SessionTable> make(uint32_t capacity, AccessEncap e = encap(), rte_rcu_qsbr* q = nullptr) {
+std::unique_ptr<SessionTable> make(uint32_t capacity, AccessEncap e = encap(), rte_rcu_qsbr* q = nullptr,
+                                   uint16_t lanes = 1) {
   static int seq = 0;
   static std::string name;
   name = "st" + std::to_string(seq++);
-  auto t = SessionTable::create({capacity, 0, name.c_str()}, e, q);
+  auto t = SessionTable::create({capacity, 0, name.c_str(), lanes}, e, q);
   EXPECT_TRUE(t.ok()) << t.status();
   return t.ok() ? std::move(*t) : nullptr;
 }
@@ -158,6 +159,40 @@ TEST(SessionTable, UpstreamGuardFollowsEveryChangeTheControlPlaneMakes) {
   ASSERT_TRUE(t->remove(1, 1).ok());
   EXPECT_EQ(t->guard_flags(*slot), 0);
   EXPECT_EQ(t->flags(*slot), 0);
+}
+
+// Every worker decaps with its own lane's copy of the guard, so a change
+// that reached only one lane would let another worker forward what it
+// should drop (or the reverse).
+TEST(SessionTable, EveryWorkersLaneHasTheSameGuardAndItsOwnCounters) {
+  constexpr uint16_t kLanes = 3;
+  auto t = make(8, encap(), nullptr, kLanes);
+  ASSERT_EQ(t->lanes(), kLanes);
+  EXPECT_EQ(t->upstream_lane(kLanes), nullptr);
+  SessionSpec s = spec(2, 9, 0x64400001);
+  s.lac_port = 40001;
+  auto slot = t->add(s);
+  ASSERT_TRUE(slot.ok());
+  ASSERT_TRUE(t->set_subscriber_ipv4(*slot, 0x64400007).ok());
+  ASSERT_TRUE(t->set_flags(*slot, kForwardIpv4 | kForwardIpv6).ok());
+  for (uint16_t lane = 0; lane < kLanes; ++lane) {
+    SCOPED_TRACE(::testing::Message() << "lane " << lane);
+    const UpstreamGuard& g = t->guard(*slot, lane);
+    EXPECT_EQ(&g, &t->upstream_lane(lane)[*slot].guard);
+    EXPECT_EQ(g.lac_ipv4_be, __builtin_bswap32(0xc0000202));
+    EXPECT_EQ(g.lac_port_be, __builtin_bswap16(40001));
+    EXPECT_EQ(g.subscriber_ipv4_be, __builtin_bswap32(0x64400007));
+    EXPECT_EQ(t->guard_flags(*slot, lane), kForwardIpv4 | kForwardIpv6);
+  }
+  // A worker's counters are its own: the control plane's writes leave them
+  // alone, and the other lanes do not see them.
+  t->upstream_lane(1)[*slot].up = {5, 500};
+  ASSERT_TRUE(t->set_flags(*slot, kForwardIpv4).ok());
+  EXPECT_EQ(t->upstream_lane(1)[*slot].up.packets, 5u);
+  EXPECT_EQ(t->upstream_lane(0)[*slot].up.packets, 0u);
+  EXPECT_EQ(t->upstream_lane(2)[*slot].up.packets, 0u);
+  ASSERT_TRUE(t->remove(2, 9).ok());
+  for (uint16_t lane = 0; lane < kLanes; ++lane) EXPECT_EQ(t->guard_flags(*slot, lane), 0) << "lane " << lane;
 }
 
 TEST(SessionTable, EncapsulationTemplateMatchesAnIndependentBuild) {
