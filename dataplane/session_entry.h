@@ -1,9 +1,11 @@
 // What a worker needs to know about one session, laid out for the hot path:
-// the first cache line is the downstream encapsulation template, the second
-// holds the upstream checks. Written only by the control plane before the
-// slot is published; afterwards only `flags` changes (single atomic store).
+// the first cache line holds everything downstream encapsulation reads (the
+// template and the fields patched or checked per packet), the second what
+// only the slower paths need. Written only by the control plane before the
+// slot is published; afterwards only single fields change (atomic stores).
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 
 namespace lns::dp {
@@ -23,17 +25,20 @@ inline constexpr uint32_t kNoSession = 0;  // slot 0 is never used
 
 struct alignas(64) SessionEntry {
   // Ethernet [+802.1Q] / IPv4 / UDP / L2TP / PPP, ready to copy in front of
-  // an inner packet. IPv4 total length, checksum, UDP length and the PPP
-  // protocol are patched per packet.
-  uint8_t encap[64];
-
-  // The upstream checks are in the session's UpstreamGuard.
+  // an inner packet; the longest (VLAN tag, FF 03, two-byte protocol) is 56
+  // bytes. IPv4 total length, checksum, UDP length and the PPP protocol are
+  // patched per packet.
+  static constexpr uint32_t kMaxEncap = 56;
+  uint8_t encap[kMaxEncap];
   uint16_t flags;
-  uint32_t encap_ip_sum;    // partial sum of the template IPv4 header minus length
-  uint16_t mtu;                 // inner MTU (peer's MRU)
+  uint16_t mtu;             // inner MTU (peer's MRU)
+  // One's-complement sum of the template's IPv4 header with length and
+  // checksum zero, folded to 16 bits (not inverted).
+  uint16_t encap_ip_sum;
   uint8_t encap_len;
-  uint8_t encap_ip_off;     // outer IPv4 header offset in encap
   uint8_t encap_ppp_off;    // PPP protocol field offset in encap
+
+  // Second line: the upstream checks are in the session's UpstreamCells.
   uint8_t ipv6_prefix_len;  // 0: no IPv6 prefix
   uint16_t tunnel_id;       // ours
   uint16_t session_id;      // ours
@@ -41,8 +46,12 @@ struct alignas(64) SessionEntry {
   uint16_t peer_session_id;
   uint8_t ipv6_prefix[8];
   uint32_t lcp_magic;       // our LCP Magic-Number (0: not negotiated), host order
+
+  // The outer IPv4 header's offset in encap: after a VLAN tag or not.
+  uint32_t encap_ip_off() const { return encap[12] == 0x81 && encap[13] == 0x00 ? 18 : 14; }
 };
 static_assert(sizeof(SessionEntry) == 128);
+static_assert(offsetof(SessionEntry, encap_ppp_off) == 63, "encap_fast reads the first line only");
 
 // What upstream forwarding checks. The fast decap path reads nothing else
 // of a session. `flags` mirrors the entry's (encap reads that one, in a line

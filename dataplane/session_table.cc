@@ -92,7 +92,6 @@ void SessionTable::build_encap(SessionEntry& e, const SessionSpec& spec) const {
   }
   store_be16(p + off, kEtherIpv4);
   off += 2;
-  e.encap_ip_off = static_cast<uint8_t>(off);
   uint8_t* ip = p + off;
   ip[0] = 0x45;
   store_be16(ip + 6, 0x4000);  // DF: the session MTU keeps us under the access MTU
@@ -100,7 +99,9 @@ void SessionTable::build_encap(SessionEntry& e, const SessionSpec& spec) const {
   ip[9] = kIpProtoUdp;
   store_be32(ip + 12, encap_.our_ipv4);
   store_be32(ip + 16, spec.lac_ipv4);
-  e.encap_ip_sum = checksum_partial(ip, 20);  // length and checksum still zero
+  uint32_t sum = checksum_partial(ip, 20);  // length and checksum still zero
+  while (sum >> 16) sum = (sum & 0xffff) + (sum >> 16);
+  e.encap_ip_sum = static_cast<uint16_t>(sum);
   off += 20;
   uint8_t* udp = p + off;
   store_be16(udp, kL2tpPort);
@@ -118,6 +119,7 @@ void SessionTable::build_encap(SessionEntry& e, const SessionSpec& spec) const {
   }
   e.encap_ppp_off = static_cast<uint8_t>(off);
   off += (spec.flags & kPeerPfc) ? 1 : 2;
+  static_assert(14 + 4 + 20 + 8 + 6 + 2 + 2 <= SessionEntry::kMaxEncap);
   e.encap_len = static_cast<uint8_t>(off);
 }
 

@@ -100,7 +100,7 @@ inline bool is_ipv4_on(const uint8_t* p, uint32_t l2_len, uint16_t vlan) {
 // outer_len bytes (ip: the template's IPv4 header in the packet).
 inline void patch_outer_lengths(uint8_t* ip, const SessionEntry& e, uint32_t outer_len) {
   store_be16(ip + 2, static_cast<uint16_t>(outer_len));
-  store_be16(ip + 10, checksum_fold(e.encap_ip_sum + outer_len));
+  store_be16(ip + 10, checksum_fold(uint32_t{e.encap_ip_sum} + outer_len));
   store_be16(ip + 24, static_cast<uint16_t>(outer_len - 20));
 }
 
@@ -117,7 +117,8 @@ inline void write_encap(uint8_t* h, const SessionEntry& e, uint32_t ip_len, bool
   } else {
     std::memcpy(h, e.encap, len);
   }
-  patch_outer_lengths(h + e.encap_ip_off, e, len - e.encap_ip_off + ip_len);
+  const uint32_t ip_off = e.encap_ip_off();
+  patch_outer_lengths(h + ip_off, e, len - ip_off + ip_len);
   uint8_t* proto = h + e.encap_ppp_off;
   if (len - e.encap_ppp_off == 1) {
     proto[0] = ipv6 ? 0x57 : 0x21;
@@ -445,7 +446,8 @@ bool Worker::answer_lcp_echo(rte_mbuf* m, uint32_t slot, uint8_t* lcp, uint32_t 
     return false;
   // The session's template up to the end of its L2TP header (which has no
   // optional fields), then LCP's own framing, never compressed: FF 03 C0 21.
-  const uint32_t l2tp_end = e.encap_ip_off + 20u + 8u + 6u;
+  const uint32_t ip_off = e.encap_ip_off();
+  const uint32_t l2tp_end = ip_off + 20u + 8u + 6u;
   const uint32_t hdr = l2tp_end + 4;
   uint8_t* p = rte_pktmbuf_mtod(m, uint8_t*);
   const uint32_t lcp_off = static_cast<uint32_t>(lcp - p);
@@ -455,7 +457,7 @@ bool Worker::answer_lcp_echo(rte_mbuf* m, uint32_t slot, uint8_t* lcp, uint32_t 
   store_be32(h + l2tp_end, 0xff03c021);
   lcp[0] = kEchoReply;
   store_be32(lcp + 4, magic);
-  patch_outer_lengths(h + e.encap_ip_off, e, hdr - e.encap_ip_off + lcp_len);
+  patch_outer_lengths(h + ip_off, e, hdr - ip_off + lcp_len);
   m->data_off = static_cast<uint16_t>(m->data_off + lcp_off - hdr);
   m->data_len = static_cast<uint16_t>(hdr + lcp_len);
   m->pkt_len = hdr + lcp_len;
@@ -743,9 +745,8 @@ void Worker::downstream_burst(rte_mbuf** pkts, uint16_t n, const Prefetches* ahe
   lookup_burst(cfg_.sessions->ipv4_index(), keys, [&](uint16_t i) { return ip_len[i] != 0; }, n, slots);
   for (uint16_t i = 0; i < n; ++i) {
     if (slots[i] == kNoSession) continue;
-    const SessionEntry* e = &cfg_.sessions->entry(slots[i]);
-    rte_prefetch0(e);
-    rte_prefetch0(reinterpret_cast<const uint8_t*>(e) + 64);
+    // encap_fast reads the entry's first line only.
+    rte_prefetch0(&cfg_.sessions->entry(slots[i]));
     rte_prefetch0_write(&cfg_.session_counters.down[slots[i]]);
   }
   clock_.mark(Stage::kLookup);

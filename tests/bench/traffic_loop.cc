@@ -122,7 +122,7 @@ absl::StatusOr<TrafficResult> TrafficLoop::run(const TrafficSpec& spec, const Si
       const uint32_t slot = slot_of[index];
       if (spec.pretouch & kTouchEntry) {
         touch(table.entry(slot).encap);
-        touch(&table.entry(slot).flags);  // the second line
+        touch(&table.entry(slot).lcp_magic);  // the second line
       }
       if (spec.pretouch & kTouchCounters) touch(f.upstream ? &counters.up[slot].up : &counters.down[slot]);
       if (spec.pretouch & kTouchEntry) touch(&counters.up[slot].guard);

@@ -215,7 +215,7 @@ TEST(SessionTable, EncapsulationTemplateMatchesAnIndependentBuild) {
       ASSERT_EQ(e.encap_len, frame.size());
       // Length, checksum and UDP length are patched per packet; compare the rest.
       std::vector<uint8_t> tmpl(e.encap, e.encap + e.encap_len);
-      const size_t ipo = e.encap_ip_off;
+      const size_t ipo = e.encap_ip_off();
       for (size_t i : {ipo + 2, ipo + 3, ipo + 10, ipo + 11, ipo + 24, ipo + 25}) tmpl[i] = frame[i] = 0;
       if (flags & kPeerPfc) tmpl[e.encap_ppp_off] = frame[e.encap_ppp_off] = 0;
       else tmpl[e.encap_ppp_off + 1] = frame[e.encap_ppp_off + 1] = 0;
