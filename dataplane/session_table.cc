@@ -99,9 +99,9 @@ void SessionTable::build_encap(SessionEntry& e, const SessionSpec& spec) const {
   ip[9] = kIpProtoUdp;
   store_be32(ip + 12, encap_.our_ipv4);
   store_be32(ip + 16, spec.lac_ipv4);
-  uint32_t sum = checksum_partial(ip, 20);  // length and checksum still zero
-  while (sum >> 16) sum = (sum & 0xffff) + (sum >> 16);
-  e.encap_ip_sum = static_cast<uint16_t>(sum);
+  // Length and checksum still zero; checksum_fold folds and inverts, so
+  // invert back to keep the folded sum.
+  e.encap_ip_sum = static_cast<uint16_t>(~checksum_fold(checksum_partial(ip, 20)));
   off += 20;
   uint8_t* udp = p + off;
   store_be16(udp, kL2tpPort);
