@@ -3,9 +3,9 @@
 #include <unistd.h>
 
 #include <random>
-#include <ranges>
 #include <set>
 
+#include <absl/types/span.h>
 #include <gtest/gtest.h>
 #include <rte_mbuf.h>
 #include <rte_ring.h>
@@ -501,7 +501,7 @@ TEST_F(ForwardingTest, PppFloodCannotStarveTunnelSignalling) {
   EXPECT_EQ(r_->drops(DropReason::punt_policed), 0u);
   rte_mbuf* pkts[8];
   ASSERT_EQ(r_->dp().receive_punted(pkts, 5), 5u);
-  for (rte_mbuf* m : pkts | std::views::take(5)) {
+  for (rte_mbuf* m : absl::MakeSpan(pkts, 5)) {
     const uint8_t* l2tp = rte_pktmbuf_mtod(m, const uint8_t*) + 14 + 20 + 8;
     EXPECT_TRUE(l2tp[0] & 0x80) << "the control messages come out first";
     rte_pktmbuf_free(m);
