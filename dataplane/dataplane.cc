@@ -124,11 +124,7 @@ absl::StatusOr<std::unique_ptr<Dataplane>> Dataplane::create(const config::Confi
     rte_ring* sig = rte_ring_create(sname.c_str(), dpc.punt.ring_size, socket, RING_F_SP_ENQ | RING_F_SC_DEQ);
     if (sig == nullptr) return absl::ResourceExhaustedError(absl::StrCat("cannot create ", sname));
     d->signalling_rings_.push_back(sig);
-    auto& memory = d->counter_memory_.emplace_back(std::make_unique<TableMemory>());
-    auto* down = static_cast<TrafficCounter*>(memory->allocate(
-        "lns_session_counters", sizeof(TrafficCounter) * (size_t{dpc.max_sessions} + 1), socket));
-    if (down == nullptr) return absl::ResourceExhaustedError("cannot allocate session counters");
-    const SessionCounters counters{d->sessions_->upstream_lane(i), down};
+    const SessionCounters counters{d->sessions_->upstream_lane(i), d->sessions_->downstream_lane(i)};
     d->counters_.push_back(counters);
     auto* drops = static_cast<uint64_t*>(
         rte_zmalloc("lns_session_drops", sizeof(uint64_t) * (dpc.max_sessions + 1), RTE_CACHE_LINE_SIZE));
@@ -234,8 +230,8 @@ SessionTotals Dataplane::session_totals(uint32_t slot) const {
   for (const SessionCounters& c : counters_) {
     t.up_packets += c.up[slot].up.packets;
     t.up_bytes += c.up[slot].up.bytes;
-    t.down_packets += c.down[slot].packets;
-    t.down_bytes += c.down[slot].bytes;
+    t.down_packets += c.down[slot].down.packets;
+    t.down_bytes += c.down[slot].down.bytes;
   }
   for (const uint64_t* c : session_drops_) t.drops += c[slot];
   return t;
@@ -243,7 +239,7 @@ SessionTotals Dataplane::session_totals(uint32_t slot) const {
 
 void Dataplane::on_slot_recycled(void* ctx, uint32_t slot) {
   auto* d = static_cast<Dataplane*>(ctx);
-  for (const SessionCounters& c : d->counters_) c.up[slot].up = c.down[slot] = TrafficCounter{};
+  for (const SessionCounters& c : d->counters_) c.up[slot].up = c.down[slot].down = TrafficCounter{};
   for (uint64_t* c : d->session_drops_) c[slot] = 0;
 }
 

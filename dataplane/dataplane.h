@@ -83,7 +83,6 @@ class Dataplane {
   rte_ring* inject_access_ = nullptr;
   rte_ring* inject_core_ = nullptr;
   std::vector<SessionCounters> counters_;
-  std::vector<std::unique_ptr<TableMemory>> counter_memory_;  // behind counters_
   std::vector<uint64_t*> session_drops_;
   HandoffRings handoff_rings_;  // session distribution with several workers
   std::vector<std::unique_ptr<SessionHandoff>> handoffs_;

@@ -86,9 +86,29 @@ struct alignas(32) UpstreamCell {
 };
 static_assert(sizeof(UpstreamCell) == 32);
 
+// One worker's downstream view of a session: what encap_fast needs beyond
+// the tunnel's shared EncapHeader (written by the control plane into every
+// worker's lane), next to that worker's downstream counters, so IPv4 encap
+// reads and writes one line of per-session memory. The SessionEntry keeps
+// the whole template for the slower paths (IPv6, fragments, LCP echo).
+struct alignas(32) DownstreamCell {
+  uint32_t header;  // index into the table's EncapHeaderPool
+  // The PPP header of an IPv4 packet (1-4 bytes: [FF 03] [00] 21) as the
+  // four bytes that end where the inner packet starts; bytes in front of
+  // the real header are overwritten by the EncapHeader copy.
+  uint8_t ppp_ipv4[4];
+  uint16_t peer_session_be;
+  uint16_t flags;  // mirrors the entry's
+  uint16_t mtu;    // mirrors the entry's
+  uint8_t ppp_len;
+  uint8_t reserved;
+  TrafficCounter down;  // written by the lane's worker only
+};
+static_assert(sizeof(DownstreamCell) == 32);
+
 struct SessionCounters {
   UpstreamCell* up = nullptr;      // the worker's lane: capacity + 1 cells, slot 0 unused
-  TrafficCounter* down = nullptr;  // capacity + 1 entries, slot 0 unused
+  DownstreamCell* down = nullptr;  // likewise
 };
 
 }  // namespace lns::dp

@@ -45,7 +45,18 @@ absl::StatusOr<std::unique_ptr<SessionTable>> SessionTable::create(const Session
       return absl::ResourceExhaustedError(
           absl::StrFormat("cannot allocate lane %u of %u session guards", lane, cfg.capacity));
     t->lanes_.push_back(cells);
+    auto& down_memory = t->down_lanes_memory_.emplace_back(std::make_unique<TableMemory>());
+    auto* down = static_cast<DownstreamCell*>(down_memory->allocate(
+        "lns_downstream_lane", sizeof(DownstreamCell) * (cfg.capacity + 1), cfg.socket_id));
+    if (down == nullptr)
+      return absl::ResourceExhaustedError(
+          absl::StrFormat("cannot allocate lane %u of %u downstream cells", lane, cfg.capacity));
+    t->down_lanes_.push_back(down);
   }
+  // Tunnel IDs are 16 bits, so a tunnel per header needs at most 65,535.
+  auto pool = EncapHeaderPool::create(std::min<uint32_t>(cfg.capacity, 65536), cfg.socket_id);
+  if (!pool.ok()) return pool.status();
+  t->headers_ = std::move(*pool);
   t->specs_.resize(cfg.capacity + 1);
   t->free_slots_.reserve(cfg.capacity);
   for (uint32_t s = cfg.capacity; s >= 1; --s) t->free_slots_.push_back(s);
@@ -74,8 +85,35 @@ SessionTable::~SessionTable() {
     if (v.hash != nullptr) rte_hash_free(v.hash);
 }
 
-void SessionTable::store_guard_flags(uint32_t slot, uint16_t flags) {
+void SessionTable::store_lane_flags(uint32_t slot, uint16_t flags) {
   for (UpstreamCell* lane : lanes_) __atomic_store_n(&lane[slot].guard.flags, flags, __ATOMIC_RELEASE);
+  for (DownstreamCell* lane : down_lanes_) __atomic_store_n(&lane[slot].flags, flags, __ATOMIC_RELEASE);
+}
+
+absl::Status SessionTable::fill_downstream(uint32_t slot, const SessionEntry& e, const SessionSpec& spec) {
+  // The template through the L2TP header, with the session ID left for the
+  // worker to write.
+  const uint32_t ip_off = e.encap_ip_off();
+  const uint32_t len = ip_off + 20 + 8 + 6;
+  uint8_t shared[EncapHeader::kMaxLen];
+  std::memcpy(shared, e.encap, len);
+  store_be16(shared + len - 2, 0);
+  auto header = headers_->acquire(shared, static_cast<uint8_t>(len), static_cast<uint8_t>(ip_off), e.encap_ip_sum);
+  if (!header.ok()) return header.status();
+  DownstreamCell c{};
+  c.header = *header;
+  c.ppp_len = static_cast<uint8_t>(e.encap_len - len);  // [FF 03] and the protocol
+  c.ppp_ipv4[3] = 0x21;  // the high byte of 0x0021, when present, is zero
+  const uint32_t proto_len = (spec.flags & kPeerPfc) ? 1 : 2;
+  if (!(spec.flags & kPeerAcfc)) {
+    c.ppp_ipv4[4 - proto_len - 2] = 0xff;
+    c.ppp_ipv4[4 - proto_len - 1] = 0x03;
+  }
+  c.peer_session_be = __builtin_bswap16(spec.peer_session_id);
+  c.flags = spec.flags;
+  c.mtu = spec.mtu;
+  for (DownstreamCell* lane : down_lanes_) lane[slot] = c;
+  return absl::OkStatus();
 }
 
 void SessionTable::build_encap(SessionEntry& e, const SessionSpec& spec) const {
@@ -171,6 +209,13 @@ absl::StatusOr<uint32_t> SessionTable::add(const SessionSpec& spec) {
         absl::StrFormat("session %u/%u already exists", spec.tunnel_id, spec.session_id));
   if (spec.subscriber_ipv4 != 0 && lookup_ipv4(spec.subscriber_ipv4) != kNoSession)
     return absl::AlreadyExistsError("subscriber IPv4 address already in use");
+  if (spec.ipv6_prefix_len != 0) {
+    // rte_hash_add_key_data would silently take the prefix from its holder.
+    auto h = v6_table_for(spec.ipv6_prefix_len, false);
+    const uint64_t key = load_top64(spec.ipv6_prefix.data()) & prefix_mask(spec.ipv6_prefix_len);
+    if (h.ok() && *h != nullptr && rte_hash_lookup(*h, &key) >= 0)
+      return absl::AlreadyExistsError("IPv6 prefix already in use");
+  }
   if (free_slots_.empty()) {
     reclaim();
     if (free_slots_.empty() && qsbr_ != nullptr && live_ < capacity_) {
@@ -195,6 +240,12 @@ absl::StatusOr<uint32_t> SessionTable::add(const SessionSpec& spec) {
   std::memcpy(e.ipv6_prefix, spec.ipv6_prefix.data(), 8);
   e.lcp_magic = 0;
   __atomic_store_n(&e.flags, spec.flags, __ATOMIC_RELEASE);
+  if (absl::Status st = fill_downstream(slot, e, spec); !st.ok()) return st;
+  // From here on a failure must give the header back.
+  auto fail = [&](absl::Status st) {
+    headers_->release(down_lanes_[0][slot].header);
+    return st;
+  };
   for (UpstreamCell* lane : lanes_) {
     UpstreamGuard& g = lane[slot].guard;
     g.lac_ipv4_be = __builtin_bswap32(spec.lac_ipv4);
@@ -204,22 +255,22 @@ absl::StatusOr<uint32_t> SessionTable::add(const SessionSpec& spec) {
   }
 
   if (spec.subscriber_ipv4 != 0 && !ipv4_.set(spec.subscriber_ipv4, slot))
-    return absl::ResourceExhaustedError("out of memory for the IPv4 index");
+    return fail(absl::ResourceExhaustedError("out of memory for the IPv4 index"));
   if (spec.ipv6_prefix_len != 0) {
     auto h = v6_table_for(spec.ipv6_prefix_len, true);
     if (!h.ok()) {
       if (spec.subscriber_ipv4 != 0) ipv4_.clear(spec.subscriber_ipv4);
-      return h.status();
+      return fail(h.status());
     }
     const uint64_t key = load_top64(spec.ipv6_prefix.data()) & prefix_mask(spec.ipv6_prefix_len);
     if (rte_hash_add_key_data(*h, &key, reinterpret_cast<void*>(uintptr_t{slot})) != 0) {
       if (spec.subscriber_ipv4 != 0) ipv4_.clear(spec.subscriber_ipv4);
-      return absl::ResourceExhaustedError("IPv6 prefix table full");
+      return fail(absl::ResourceExhaustedError("IPv6 prefix table full"));
     }
   }
   if (!upstream_.set(ukey, slot)) {
     if (spec.subscriber_ipv4 != 0) ipv4_.clear(spec.subscriber_ipv4);
-    return absl::ResourceExhaustedError("out of memory for the upstream index");
+    return fail(absl::ResourceExhaustedError("out of memory for the upstream index"));
   }
   free_slots_.pop_back();
   specs_[slot] = spec;
@@ -234,7 +285,7 @@ absl::Status SessionTable::remove(uint16_t tunnel_id, uint16_t session_id) {
   const SessionSpec& spec = specs_[slot];
   upstream_.clear(upstream_key(tunnel_id, session_id));
   __atomic_store_n(&entries_[slot].flags, uint16_t{0}, __ATOMIC_RELEASE);
-  store_guard_flags(slot, 0);
+  store_lane_flags(slot, 0);
   if (spec.subscriber_ipv4 != 0) ipv4_.clear(spec.subscriber_ipv4);
   if (spec.ipv6_prefix_len != 0) {
     auto h = v6_table_for(spec.ipv6_prefix_len, false);
@@ -263,7 +314,7 @@ absl::Status SessionTable::set_flags(uint32_t slot, uint16_t flags) {
   if (slot == kNoSession || slot > capacity_) return absl::InvalidArgumentError("bad slot");
   specs_[slot].flags = flags;
   __atomic_store_n(&entries_[slot].flags, flags, __ATOMIC_RELEASE);
-  store_guard_flags(slot, flags);
+  store_lane_flags(slot, flags);
   return absl::OkStatus();
 }
 
@@ -320,6 +371,7 @@ absl::Status SessionTable::set_mtu(uint32_t slot, uint16_t mtu) {
   if (mtu < 576) return absl::InvalidArgumentError("MTU below 576");
   specs_[slot].mtu = mtu;
   __atomic_store_n(&entries_[slot].mtu, mtu, __ATOMIC_RELEASE);
+  for (DownstreamCell* lane : down_lanes_) __atomic_store_n(&lane[slot].mtu, mtu, __ATOMIC_RELEASE);
   return absl::OkStatus();
 }
 
@@ -347,6 +399,9 @@ void SessionTable::free_slots(void* ctx, void* elems, unsigned n) {
 
 void SessionTable::recycle(uint32_t slot) {
   if (recycle_hook_ != nullptr) recycle_hook_(recycle_ctx_, slot);
+  // No worker reads the slot's cells any more, so none reads their header
+  // through it.
+  headers_->release(down_lanes_[0][slot].header);
   specs_[slot] = SessionSpec{};
   free_slots_.push_back(slot);
   ++recycled_;

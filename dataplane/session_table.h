@@ -20,6 +20,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "dataplane/direct_index.h"
+#include "dataplane/encap_header.h"
 #include "dataplane/session_entry.h"
 #include "dataplane/table_memory.h"
 
@@ -56,8 +57,8 @@ struct SessionTableConfig {
   uint32_t capacity = 65536;
   int socket_id = 0;
   const char* name = "lns";  // prefix for DPDK object names (unique per process)
-  // One UpstreamCell lane per worker: each holds a copy of every session's
-  // guard beside that worker's upstream counters.
+  // One UpstreamCell and one DownstreamCell lane per worker: each holds a
+  // copy of every session's forwarding fields beside that worker's counters.
   uint16_t lanes = 1;
 };
 
@@ -139,6 +140,12 @@ class SessionTable {
   // A worker's lane (0 .. lanes - 1): its copy of the guards, and its
   // upstream counters, which only that worker writes.
   UpstreamCell* upstream_lane(uint16_t lane) const { return lane < lanes_.size() ? lanes_[lane] : nullptr; }
+  DownstreamCell* downstream_lane(uint16_t lane) const {
+    return lane < down_lanes_.size() ? down_lanes_[lane] : nullptr;
+  }
+  // The tunnels' shared encapsulation headers, which DownstreamCell::header indexes.
+  const EncapHeader* encap_headers() const { return headers_->headers(); }
+  const EncapHeaderPool& header_pool() const { return *headers_; }
   uint16_t lanes() const { return static_cast<uint16_t>(lanes_.size()); }
   const UpstreamGuard& guard(uint32_t slot, uint16_t lane = 0) const { return lanes_[lane][slot].guard; }
   static uint16_t guard_flags(const UpstreamGuard& g) { return __atomic_load_n(&g.flags, __ATOMIC_ACQUIRE); }
@@ -164,7 +171,9 @@ class SessionTable {
     return len >= 64 ? ~uint64_t{0} : ~(~uint64_t{0} >> len);
   }
   void build_encap(SessionEntry& e, const SessionSpec& spec) const;
-  void store_guard_flags(uint32_t slot, uint16_t flags);
+  void store_lane_flags(uint32_t slot, uint16_t flags);
+  // The DownstreamCell fields of a new slot, in every lane (not yet published).
+  absl::Status fill_downstream(uint32_t slot, const SessionEntry& e, const SessionSpec& spec);
   absl::StatusOr<rte_hash*> v6_table_for(uint8_t length, bool create);
   static void free_slots(void* ctx, void* elems, unsigned n);
   void recycle(uint32_t slot);
@@ -177,6 +186,9 @@ class SessionTable {
   SessionEntry* entries_ = nullptr;  // capacity_ + 1, slot 0 unused, in entries_memory_
   std::vector<std::unique_ptr<TableMemory>> lanes_memory_;
   std::vector<UpstreamCell*> lanes_;  // each capacity_ + 1 cells, like entries_
+  std::vector<std::unique_ptr<TableMemory>> down_lanes_memory_;
+  std::vector<DownstreamCell*> down_lanes_;  // likewise
+  std::unique_ptr<EncapHeaderPool> headers_;
   std::vector<SessionSpec> specs_;   // control-plane copy, by slot
   std::vector<uint32_t> free_slots_;
   DirectIndex32 upstream_;

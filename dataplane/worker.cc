@@ -98,9 +98,9 @@ inline bool is_ipv4_on(const uint8_t* p, uint32_t l2_len, uint16_t vlan) {
 // The outer IPv4 total length and header checksum and the UDP length of a
 // session's template, copied in front of the rest of a datagram of
 // outer_len bytes (ip: the template's IPv4 header in the packet).
-inline void patch_outer_lengths(uint8_t* ip, const SessionEntry& e, uint32_t outer_len) {
+inline void patch_outer_lengths(uint8_t* ip, uint16_t ip_sum, uint32_t outer_len) {
   store_be16(ip + 2, static_cast<uint16_t>(outer_len));
-  store_be16(ip + 10, checksum_fold(uint32_t{e.encap_ip_sum} + outer_len));
+  store_be16(ip + 10, checksum_fold(uint32_t{ip_sum} + outer_len));
   store_be16(ip + 24, static_cast<uint16_t>(outer_len - 20));
 }
 
@@ -118,7 +118,7 @@ inline void write_encap(uint8_t* h, const SessionEntry& e, uint32_t ip_len, bool
     std::memcpy(h, e.encap, len);
   }
   const uint32_t ip_off = e.encap_ip_off();
-  patch_outer_lengths(h + ip_off, e, len - ip_off + ip_len);
+  patch_outer_lengths(h + ip_off, e.encap_ip_sum, len - ip_off + ip_len);
   uint8_t* proto = h + e.encap_ppp_off;
   if (len - e.encap_ppp_off == 1) {
     proto[0] = ipv6 ? 0x57 : 0x21;
@@ -200,6 +200,7 @@ absl::Status Worker::init(const WorkerConfig& cfg) {
   to_access_.port = cfg_.access_port;
   access_l2_len_ = l2_header_len(cfg_.access_vlan);
   core_l2_len_ = l2_header_len(cfg_.core_vlan);
+  encap_headers_ = cfg_.sessions->encap_headers();
   build_decap_pattern();
   tsc_hz_ = rte_get_tsc_hz();
   punt_last_tsc_ = rte_rdtsc();
@@ -457,7 +458,7 @@ bool Worker::answer_lcp_echo(rte_mbuf* m, uint32_t slot, uint8_t* lcp, uint32_t 
   store_be32(h + l2tp_end, 0xff03c021);
   lcp[0] = kEchoReply;
   store_be32(lcp + 4, magic);
-  patch_outer_lengths(h + ip_off, e, hdr - ip_off + lcp_len);
+  patch_outer_lengths(h + ip_off, e.encap_ip_sum, hdr - ip_off + lcp_len);
   m->data_off = static_cast<uint16_t>(m->data_off + lcp_off - hdr);
   m->data_len = static_cast<uint16_t>(hdr + lcp_len);
   m->pkt_len = hdr + lcp_len;
@@ -472,7 +473,7 @@ void Worker::encapsulate(rte_mbuf* m, const SessionEntry& e, uint32_t slot, uint
   if (h == nullptr) [[unlikely]]
     return drop(m, DropReason::no_mbuf, slot);
   write_encap(h, e, ip_len, ipv6);
-  TrafficCounter& c = cfg_.session_counters.down[slot];
+  TrafficCounter& c = cfg_.session_counters.down[slot].down;
   ++c.packets;
   c.bytes += ip_len;
   ++stats_.encapsulated;
@@ -711,19 +712,31 @@ void Worker::upstream_burst(rte_mbuf** pkts, uint16_t n, const Prefetches* ahead
 }
 
 [[gnu::always_inline]] inline bool Worker::encap_fast(rte_mbuf* m, uint32_t slot, uint32_t ip_len) {
-  const SessionEntry& e = cfg_.sessions->entry(slot);
+  DownstreamCell& cell = cfg_.session_counters.down[slot];
   const uint32_t l2 = core_l2_len_;
-  if (!(cfg_.sessions->flags(slot) & kForwardIpv4) || ip_len > e.mtu || m->data_off + l2 < e.encap_len) [[unlikely]]
+  if (!(__atomic_load_n(&cell.flags, __ATOMIC_ACQUIRE) & kForwardIpv4) || ip_len > cell.mtu) [[unlikely]]
+    return false;
+  const EncapHeader& t = encap_headers_[cell.header];
+  const uint32_t len = t.len + cell.ppp_len;
+  if (m->data_off + l2 < len) [[unlikely]]
     return false;
   uint8_t* ip = rte_pktmbuf_mtod(m, uint8_t*) + l2;
   decrement_ttl_ipv4(ip);  // classify_encap saw TTL > 1
   if (cfg_.mss_clamp != 0 && ip[9] == kIpProtoTcp) clamp_mss_ipv4(ip, ip_len, cfg_.mss_clamp);
   // What rte_pktmbuf_adj, _trim and _prepend do, for a single segment.
-  m->data_off = static_cast<uint16_t>(m->data_off + l2 - e.encap_len);
-  m->data_len = static_cast<uint16_t>(e.encap_len + ip_len);
-  m->pkt_len = e.encap_len + ip_len;
-  write_encap(ip - e.encap_len, e, ip_len, false);
-  TrafficCounter& c = cfg_.session_counters.down[slot];
+  m->data_off = static_cast<uint16_t>(m->data_off + l2 - len);
+  m->data_len = static_cast<uint16_t>(len + ip_len);
+  m->pkt_len = len + ip_len;
+  // The PPP header first: the tunnel's header (at least 48 bytes, copied
+  // as two 32-byte halves) then overwrites whatever of the four bytes is
+  // not PPP.
+  uint8_t* h = ip - len;
+  std::memcpy(ip - 4, cell.ppp_ipv4, 4);
+  std::memcpy(h, t.bytes, 32);
+  std::memcpy(h + t.len - 32, t.bytes + t.len - 32, 32);
+  std::memcpy(h + t.len - 2, &cell.peer_session_be, 2);
+  patch_outer_lengths(h + t.ip_off, t.ip_sum, len - t.ip_off + ip_len);
+  TrafficCounter& c = cell.down;
   ++c.packets;
   c.bytes += ip_len;
   ++stats_.encapsulated;
@@ -745,8 +758,8 @@ void Worker::downstream_burst(rte_mbuf** pkts, uint16_t n, const Prefetches* ahe
   lookup_burst(cfg_.sessions->ipv4_index(), keys, [&](uint16_t i) { return ip_len[i] != 0; }, n, slots);
   for (uint16_t i = 0; i < n; ++i) {
     if (slots[i] == kNoSession) continue;
-    // encap_fast reads the entry's first line only.
-    rte_prefetch0(&cfg_.sessions->entry(slots[i]));
+    // encap_fast reads and writes the session's cell in this worker's lane,
+    // and the tunnel's header, which stays cached.
     rte_prefetch0_write(&cfg_.session_counters.down[slots[i]]);
   }
   clock_.mark(Stage::kLookup);

@@ -224,6 +224,7 @@ class Worker {
   BytePattern64 decap_pattern_;
   uint32_t access_l2_len_ = 14;  // 18 with a VLAN tag
   uint32_t core_l2_len_ = 14;
+  const EncapHeader* encap_headers_ = nullptr;  // cfg_.sessions' pool, which never moves
   uint64_t now_tsc_ = 0;
   uint64_t last_expiry_tsc_ = 0;
   rte_ip_frag_tbl* frag_table_ = nullptr;

@@ -124,7 +124,7 @@ absl::StatusOr<TrafficResult> TrafficLoop::run(const TrafficSpec& spec, const Si
         touch(table.entry(slot).encap);
         touch(&table.entry(slot).lcp_magic);  // the second line
       }
-      if (spec.pretouch & kTouchCounters) touch(f.upstream ? &counters.up[slot].up : &counters.down[slot]);
+      if (spec.pretouch & kTouchCounters) touch(f.upstream ? &counters.up[slot].up : &counters.down[slot].down);
       if (spec.pretouch & kTouchEntry) touch(&counters.up[slot].guard);
     }
     touch_sink = sink;

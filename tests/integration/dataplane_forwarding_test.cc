@@ -276,6 +276,55 @@ TEST_F(ForwardingTest, UnderLoadBurstsWaitTwoPollsThenLeaveInOrder) {
   EXPECT_EQ(r_->total_drops(), 0u);
 }
 
+// Downstream IPv4 is built from the tunnel's shared header and the
+// session's own fields (peer session ID, PPP compression): a burst that
+// alternates between sessions of two tunnels and every PPP framing must
+// come out byte for byte as each session's own encapsulation.
+TEST_F(ForwardingTest, DownstreamBurstOverTunnelsAndPppFramingsIsByteExact) {
+  struct Sub {
+    uint32_t lac;
+    uint16_t tunnel, peer_tunnel, session;
+    uint16_t flags;
+  };
+  const Sub subs[] = {
+      {kLac, 7, 17, 301, 0},
+      {kLac + 1, 8, 18, 301, dp::kPeerAcfc},
+      {kLac, 7, 17, 302, dp::kPeerPfc},
+      {kLac + 1, 8, 18, 302, dp::kPeerAcfc | dp::kPeerPfc},
+      {kLac, 7, 17, 303, dp::kPeerAcfc},
+  };
+  for (size_t i = 0; i < std::size(subs); ++i) {
+    dp::SessionSpec s;
+    s.lac_ipv4 = subs[i].lac;
+    s.lac_port = kLacPort;
+    s.tunnel_id = subs[i].tunnel;
+    s.session_id = subs[i].session;
+    s.peer_tunnel_id = subs[i].peer_tunnel;
+    s.peer_session_id = static_cast<uint16_t>(5000 + i);
+    s.subscriber_ipv4 = kSub + 1 + static_cast<uint32_t>(i);
+    s.flags = static_cast<uint16_t>(dp::kForwardIpv4 | subs[i].flags);
+    ASSERT_TRUE(r_->dp().sessions().add(s).ok());
+  }
+  // The fixture's session and the first sub share tunnel 7's header.
+  EXPECT_EQ(r_->dp().sessions().header_pool().size(), 2u);
+  std::vector<Bytes> expected;
+  for (int round = 0; round < 2; ++round)
+    for (size_t i = 0; i < std::size(subs); ++i) {
+      const uint32_t sub = kSub + 1 + static_cast<uint32_t>(i);
+      const auto inner = inner_v4(kHost, sub, 64, 20 + 7 * i + round);
+      r_->inject(Side::kCore, test::concat(test::ethernet(r_->mac(Side::kCore), kRouterMac, 0x0800), inner));
+      const test::PppOpts po{.address_control = !(subs[i].flags & dp::kPeerAcfc),
+                             .compressed_protocol = bool(subs[i].flags & dp::kPeerPfc)};
+      auto l2tp = test::l2tp(subs[i].peer_tunnel, static_cast<uint16_t>(5000 + i),
+                             test::ppp(0x0021, inner_v4(kHost, sub, 63, 20 + 7 * i + round), po));
+      auto ip = test::ipv4(kLns, subs[i].lac, 17, test::udp(1701, kLacPort, l2tp), {.frag = 0x4000});
+      expected.push_back(test::concat(test::ethernet(kLacMac, r_->mac(Side::kAccess), 0x0800), ip));
+    }
+  r_->poll();
+  EXPECT_EQ(r_->collect(Side::kAccess), expected);
+  EXPECT_EQ(r_->total_drops(), 0u);
+}
+
 TEST_F(ForwardingTest, VlansOnBothPorts) {
   auto cfg = test::test_config();
   cfg.access.vlan = 100;

@@ -3,6 +3,7 @@
 // the memory under the table.
 #include "dataplane/session_table.h"
 
+#include <cstring>
 #include <vector>
 
 #include <gtest/gtest.h>
@@ -222,6 +223,88 @@ TEST(SessionTable, EncapsulationTemplateMatchesAnIndependentBuild) {
       EXPECT_EQ(tmpl, frame);
     }
   }
+}
+
+// Encap builds a packet from the tunnel's shared header plus the cell's
+// session fields: together they must give back the entry's full template.
+TEST(SessionTable, DownstreamCellsAndSharedHeadersRebuildTheTemplate) {
+  for (bool vlan : {false, true}) {
+    for (uint16_t flags : {uint16_t{0}, uint16_t{kPeerAcfc}, uint16_t{kPeerPfc}, uint16_t{kPeerAcfc | kPeerPfc}}) {
+      SCOPED_TRACE(::testing::Message() << "vlan " << vlan << " flags " << flags);
+      auto t = make(4, encap(vlan ? std::optional<uint16_t>(77) : std::nullopt), nullptr, 2);
+      SessionSpec s = spec(3, 4, 0x64400001);
+      s.flags = static_cast<uint16_t>(kForwardIpv4 | flags);
+      s.mtu = 1400;
+      auto slot = t->add(s);
+      ASSERT_TRUE(slot.ok());
+      const SessionEntry& e = t->entry(*slot);
+      for (uint16_t lane = 0; lane < 2; ++lane) {
+        const DownstreamCell& c = t->downstream_lane(lane)[*slot];
+        const EncapHeader& h = t->encap_headers()[c.header];
+        ASSERT_EQ(h.len + c.ppp_len, e.encap_len);
+        EXPECT_EQ(h.ip_off, e.encap_ip_off());
+        EXPECT_EQ(h.ip_sum, e.encap_ip_sum);
+        EXPECT_EQ(c.mtu, 1400);
+        EXPECT_EQ(c.flags, s.flags);
+        // What encap_fast writes: the PPP word, the shared header over its
+        // front, the peer's session ID at the header's end.
+        std::vector<uint8_t> built(e.encap_len + 4, 0xee);
+        uint8_t* end = built.data() + built.size();
+        std::memcpy(end - 4, c.ppp_ipv4, 4);
+        std::memcpy(end - e.encap_len, h.bytes, h.len);
+        std::memcpy(end - e.encap_len + h.len - 2, &c.peer_session_be, 2);
+        std::vector<uint8_t> tmpl(e.encap, e.encap + e.encap_len);
+        // The entry's template leaves the protocol to be patched per packet.
+        if (flags & kPeerPfc) tmpl[e.encap_ppp_off] = 0x21;
+        else tmpl[e.encap_ppp_off + 1] = 0x21;
+        EXPECT_EQ(std::vector<uint8_t>(end - e.encap_len, end), tmpl);
+      }
+    }
+  }
+}
+
+TEST(SessionTable, SessionsOfATunnelShareOneHeaderAndTheLastRecycleFreesIt) {
+  auto t = make(8);
+  SessionSpec other = spec(2, 1, 0x64400009);
+  other.lac_ipv4 = 0xc0000203;
+  other.peer_tunnel_id = 1002;
+  auto a = t->add(spec(1, 1, 0x64400001));
+  auto b = t->add(spec(1, 2, 0x64400002));
+  auto c = t->add(other);
+  ASSERT_TRUE(a.ok() && b.ok() && c.ok());
+  const uint32_t ha = t->downstream_lane(0)[*a].header;
+  EXPECT_EQ(t->downstream_lane(0)[*b].header, ha);
+  EXPECT_NE(t->downstream_lane(0)[*c].header, ha);
+  EXPECT_EQ(t->header_pool().size(), 2u);
+  EXPECT_EQ(t->header_pool().holders(ha), 2u);
+  // Without RCU a removed slot is recycled at once, and its header with it
+  // once no other session holds it.
+  ASSERT_TRUE(t->remove(1, 1).ok());
+  EXPECT_EQ(t->header_pool().holders(ha), 1u);
+  ASSERT_TRUE(t->remove(1, 2).ok());
+  EXPECT_EQ(t->header_pool().size(), 1u);
+  // An add that fails after taking a header gives it back: a fifth IPv6
+  // prefix length is refused after the cells are filled.
+  for (uint8_t i = 0; i < 4; ++i) {
+    SessionSpec s = spec(4, static_cast<uint16_t>(1 + i), 0x64400011 + i);
+    s.ipv6_prefix = {0x20, 0x01, 0x0d, 0xb8, i, 0, 0, 0};
+    s.ipv6_prefix_len = static_cast<uint8_t>(48 + 4 * i);
+    ASSERT_TRUE(t->add(s).ok());
+  }
+  const uint32_t before = t->header_pool().size();
+  // A prefix another session holds is refused before anything is taken
+  // (rte_hash would otherwise move it to the newcomer).
+  SessionSpec clash = spec(5, 2, 0x64400022);
+  clash.ipv6_prefix = {0x20, 0x01, 0x0d, 0xb8, 1, 0, 0, 0};
+  clash.ipv6_prefix_len = 52;
+  EXPECT_EQ(t->add(clash).status().code(), absl::StatusCode::kAlreadyExists);
+  EXPECT_EQ(t->lookup_ipv6(std::array<uint8_t, 16>{0x20, 0x01, 0x0d, 0xb8, 1}.data()),
+            t->lookup_upstream(4, 2));
+  SessionSpec fifth = spec(5, 1, 0x64400021);
+  fifth.lac_ipv4 = 0xc0000299;  // a header of its own
+  fifth.ipv6_prefix_len = 62;
+  EXPECT_EQ(t->add(fifth).status().code(), absl::StatusCode::kResourceExhausted);
+  EXPECT_EQ(t->header_pool().size(), before);
 }
 
 TEST(SessionTable, RemovedSlotIsRecycledOnlyAfterReadersAreQuiescent) {
