@@ -1,5 +1,6 @@
 #include "dataplane/worker.h"
 
+#include <algorithm>
 #include <cstring>
 
 #include <rte_cycles.h>
@@ -177,6 +178,8 @@ inline void lookup_burst(const DirectIndex32& index, const uint32_t* keys, HasKe
 }  // namespace
 
 Worker::~Worker() {
+  rte_pktmbuf_free_bulk(inject_pending_access_.pkts, inject_pending_access_.count);
+  rte_pktmbuf_free_bulk(inject_pending_core_.pkts, inject_pending_core_.count);
   for (HeldBursts& h : held_)
     for (uint8_t k = 0; k < h.count; ++k) {
       const uint8_t slot = (h.oldest + k) % kHeldSlots;
@@ -198,6 +201,8 @@ absl::Status Worker::init(const WorkerConfig& cfg) {
     return absl::InvalidArgumentError("worker needs sessions, a punt ring and session counters");
   to_core_.port = cfg_.core_port;
   to_access_.port = cfg_.access_port;
+  inject_pending_core_.port = cfg_.core_port;
+  inject_pending_access_.port = cfg_.access_port;
   access_l2_len_ = l2_header_len(cfg_.access_vlan);
   core_l2_len_ = l2_header_len(cfg_.core_vlan);
   encap_headers_ = cfg_.sessions->encap_headers();
@@ -776,12 +781,26 @@ void Worker::downstream_burst(rte_mbuf** pkts, uint16_t n, const Prefetches* ahe
   clock_.mark(Stage::kRewrite);
 }
 
-void Worker::drain_inject(rte_ring* ring, TxBuffer& tx) {
+void Worker::send_injected(rte_ring* ring, TxBuffer& pending) {
   if (ring == nullptr) return;
-  rte_mbuf* pkts[kBurst];
-  const unsigned n = rte_ring_sc_dequeue_burst(ring, reinterpret_cast<void**>(pkts), kBurst, nullptr);
-  for (unsigned i = 0; i < n; ++i) send(tx, pkts[i]);
-  stats_.injected += n;
+  const unsigned room = static_cast<unsigned>(std::size(pending.pkts)) - pending.count;
+  if (room != 0) {
+    const unsigned n = rte_ring_sc_dequeue_burst(ring, reinterpret_cast<void**>(pending.pkts + pending.count),
+                                                 std::min<unsigned>(room, kBurst), nullptr);
+    pending.count = static_cast<uint16_t>(pending.count + n);
+    stats_.injected += n;
+  }
+  if (pending.count == 0) return;
+  const uint16_t sent = rte_eth_tx_burst(pending.port, cfg_.queue, pending.pkts, pending.count);
+  if (sent == pending.count) {
+    pending.count = 0;
+    return;
+  }
+  // Order matters to the peers (an L2TP window, a PPP exchange): the rest
+  // goes first next time.
+  std::memmove(pending.pkts, pending.pkts + sent, sizeof(rte_mbuf*) * (pending.count - sent));
+  pending.count = static_cast<uint16_t>(pending.count - sent);
+  stats_.inject_waits += pending.count;
 }
 
 uint32_t Worker::receive_handoffs(Flow f) {
@@ -889,8 +908,12 @@ uint32_t Worker::poll_once() {
   if (cfg_.handoff != nullptr) total += receive_handoffs(Flow::kUpstream);
   total += serve_port(Flow::kDownstream);
   if (cfg_.handoff != nullptr) total += receive_handoffs(Flow::kDownstream);
-  drain_inject(cfg_.inject_access, to_access_);
-  drain_inject(cfg_.inject_core, to_core_);
+  // The control plane's frames go before this poll's forwarded packets:
+  // when the port cannot take everything, a data packet is dropped
+  // (tx_full) and a signalling frame waits for the next poll, since losing
+  // hellos and acks under load would take whole tunnels down.
+  send_injected(cfg_.inject_access, inject_pending_access_);
+  send_injected(cfg_.inject_core, inject_pending_core_);
   clock_.mark(Stage::kOther);
   flush(to_core_);
   flush(to_access_);

@@ -208,7 +208,9 @@ class Worker {
   }
   void flush(TxBuffer& tx);
   void refill_punt_tokens(uint64_t now);
-  void drain_inject(rte_ring* ring, TxBuffer& tx);
+  // Sends what the control plane queued on `ring`, after frames that found
+  // the port full last time, which `pending` keeps for the next poll.
+  void send_injected(rte_ring* ring, TxBuffer& pending);
   // Processes what other workers handed to this one; returns the count.
   uint32_t receive_handoffs(Flow f);
 
@@ -217,6 +219,12 @@ class Worker {
   StageClock clock_;
   TxBuffer to_core_;
   TxBuffer to_access_;
+  // Control-plane frames the port had no room for yet. Dropping them as
+  // tx_full cost retransmissions (L2TP, PPP) and, at a million sessions,
+  // over two minutes of set-up; the inject ring behind them now fills
+  // instead and Dataplane::transmit reports it to the control plane.
+  TxBuffer inject_pending_access_;
+  TxBuffer inject_pending_core_;
   std::array<HeldBursts, 2> held_{};  // by Flow
   std::array<uint64_t, kPuntClasses> punt_tokens_{};  // scaled by tsc_hz_
   uint64_t punt_last_tsc_ = 0;

@@ -16,7 +16,9 @@ struct alignas(64) WorkerStats {
   uint64_t decapsulated = 0;  // upstream packets sent to the core port
   uint64_t encapsulated = 0;  // downstream packets sent to the access port
   uint64_t punted = 0;
-  uint64_t injected = 0;     // control-plane packets this worker transmitted
+  uint64_t injected = 0;     // control-plane packets this worker took to transmit
+  // Of those, how many found the port's TX queue full and waited for a later poll.
+  uint64_t inject_waits = 0;
   uint64_t fragments_in = 0;  // outer fragments handed to the reassembly table
   uint64_t reassembled = 0;  // outer datagrams rebuilt from fragments
   uint64_t fragments_merged = 0;  // fragments that ended up in those datagrams
@@ -40,10 +42,10 @@ struct alignas(64) WorkerStats {
   template <class Op>
   WorkerStats& combine(const WorkerStats& o, Op op) {
     uint64_t* const mine[] = {&rx_access, &rx_core, &decapsulated, &encapsulated, &punted, &injected,
-                              &fragments_in, &reassembled, &fragments_merged, &fragmented, &lcp_echo_answered,
+                              &inject_waits, &fragments_in, &reassembled, &fragments_merged, &fragmented, &lcp_echo_answered,
                               &handed_off, &handed_in, &polls, &busy_polls, &busy_cycles, &busy_packets};
     const uint64_t* const theirs[] = {&o.rx_access, &o.rx_core, &o.decapsulated, &o.encapsulated, &o.punted,
-                                      &o.injected, &o.fragments_in, &o.reassembled, &o.fragments_merged,
+                                      &o.injected, &o.inject_waits, &o.fragments_in, &o.reassembled, &o.fragments_merged,
                                       &o.fragmented, &o.lcp_echo_answered, &o.handed_off, &o.handed_in, &o.polls,
                                       &o.busy_polls, &o.busy_cycles, &o.busy_packets};
     for (size_t i = 0; i < std::size(mine); ++i) *mine[i] = op(*mine[i], *theirs[i]);

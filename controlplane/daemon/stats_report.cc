@@ -16,10 +16,11 @@ std::string format_stats_report(dp::Dataplane& dp, ControlPlane& cp) {
   }
   absl::StrAppendFormat(&out,
                         "totals: rx access %llu core %llu | decap %llu encap %llu punt %llu inject %llu "
-                        "reassembled %llu fragmented %llu | sessions %u\n",
+                        "(waited %llu) reassembled %llu fragmented %llu | sessions %u\n",
                         (unsigned long long)sum.rx_access, (unsigned long long)sum.rx_core,
                         (unsigned long long)sum.decapsulated, (unsigned long long)sum.encapsulated,
                         (unsigned long long)sum.punted, (unsigned long long)sum.injected,
+                        (unsigned long long)sum.inject_waits,
                         (unsigned long long)sum.reassembled, (unsigned long long)sum.fragmented,
                         dp.sessions().size());
   for (size_t r = 0; r < dp::kDropReasonCount; ++r)

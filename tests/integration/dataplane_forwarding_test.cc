@@ -325,6 +325,62 @@ TEST_F(ForwardingTest, DownstreamBurstOverTunnelsAndPppFramingsIsByteExact) {
   EXPECT_EQ(r_->total_drops(), 0u);
 }
 
+// The control plane's frames never die of a full TX queue: they wait in the
+// worker, in order, while forwarded packets are dropped as tx_full.
+TEST_F(ForwardingTest, ControlFramesWaitForAFullPortWhileDataIsDropped) {
+  r_.reset();
+  r_ = test::RingDataplane::create(test::test_config(), 64);
+  ASSERT_NE(r_, nullptr);
+  baseline_ = r_->mbufs_in_use();
+  dp::SessionSpec s;
+  s.lac_ipv4 = kLac;
+  s.lac_port = kLacPort;
+  s.tunnel_id = 7;
+  s.session_id = 300;
+  s.peer_tunnel_id = 17;
+  s.peer_session_id = 4242;
+  s.subscriber_ipv4 = kSub;
+  s.flags = dp::kForwardIpv4;
+  ASSERT_TRUE(r_->dp().sessions().add(s).ok());
+
+  // Fill the access port's transmit ring (what the "wire" has not taken yet).
+  unsigned fillers = 0;
+  for (;;) {
+    rte_mbuf* m = rte_pktmbuf_alloc(r_->dp().pool());
+    ASSERT_NE(m, nullptr);
+    rte_pktmbuf_append(m, 1);
+    if (rte_ring_enqueue(r_->tx_ring(Side::kAccess), m) != 0) {
+      rte_pktmbuf_free(m);
+      break;
+    }
+    ++fillers;
+  }
+  ASSERT_GT(fillers, 0u);
+  std::vector<Bytes> control;
+  for (uint8_t i = 0; i < 5; ++i) {
+    control.push_back(test::concat(test::ethernet(kLacMac, r_->mac(Side::kAccess), 0x0800),
+                                   test::ipv4(kLns, kLac, 17, test::udp(1701, kLacPort, test::payload_bytes(20 + i)))));
+    rte_mbuf* m = rte_pktmbuf_alloc(r_->dp().pool());
+    ASSERT_NE(m, nullptr);
+    std::memcpy(rte_pktmbuf_append(m, static_cast<uint16_t>(control.back().size())), control.back().data(),
+                control.back().size());
+    ASSERT_TRUE(r_->dp().transmit(Side::kAccess, m));
+  }
+  r_->inject(Side::kCore, test::concat(test::ethernet(r_->mac(Side::kCore), kRouterMac, 0x0800), inner_v4(kHost, kSub)));
+  r_->poll(3);
+  const dp::WorkerStats& st = r_->dp().worker(0).stats();
+  EXPECT_EQ(st.injected, 5u);
+  EXPECT_EQ(st.inject_waits, 15u);  // five frames, three polls
+  EXPECT_EQ(r_->drops(DropReason::tx_full), 1u) << "the downstream packet";
+
+  // The wire takes the fillers; the next poll sends the control frames, in order.
+  EXPECT_EQ(r_->collect(Side::kAccess).size(), fillers);
+  r_->poll();
+  EXPECT_EQ(r_->collect(Side::kAccess), control);
+  EXPECT_EQ(st.inject_waits, 15u);
+  EXPECT_EQ(r_->total_drops(), 1u);
+}
+
 TEST_F(ForwardingTest, VlansOnBothPorts) {
   auto cfg = test::test_config();
   cfg.access.vlan = 100;
