@@ -781,26 +781,38 @@ void Worker::downstream_burst(rte_mbuf** pkts, uint16_t n, const Prefetches* ahe
   clock_.mark(Stage::kRewrite);
 }
 
-void Worker::send_injected(rte_ring* ring, TxBuffer& pending) {
-  if (ring == nullptr) return;
-  const unsigned room = static_cast<unsigned>(std::size(pending.pkts)) - pending.count;
-  if (room != 0) {
+void Worker::flush_with_injected(TxBuffer& tx, rte_ring* ring, TxBuffer& pending) {
+  if (ring != nullptr) {
+    const unsigned room = static_cast<unsigned>(std::size(pending.pkts)) - pending.count;
     const unsigned n = rte_ring_sc_dequeue_burst(ring, reinterpret_cast<void**>(pending.pkts + pending.count),
                                                  std::min<unsigned>(room, kBurst), nullptr);
     pending.count = static_cast<uint16_t>(pending.count + n);
     stats_.injected += n;
   }
-  if (pending.count == 0) return;
-  const uint16_t sent = rte_eth_tx_burst(pending.port, cfg_.queue, pending.pkts, pending.count);
-  if (sent == pending.count) {
+  if (pending.count == 0) return flush(tx);
+  // One burst, control frames first. With a tx_burst call of their own the
+  // million-session setup over memif took 4-24 % longer than before (4 of
+  // 4 ABBA pairs); in one burst 0.3 and 3.7 % (2 pairs), inside the noise.
+  rte_mbuf* burst[2 * std::size(TxBuffer{}.pkts)];
+  const uint16_t held = pending.count;
+  const uint16_t total = static_cast<uint16_t>(held + tx.count);
+  std::memcpy(burst, pending.pkts, sizeof(rte_mbuf*) * held);
+  std::memcpy(burst + held, tx.pkts, sizeof(rte_mbuf*) * tx.count);
+  uint16_t sent = rte_eth_tx_burst(tx.port, cfg_.queue, burst, total);
+  if (sent < total) [[unlikely]]
+    sent = static_cast<uint16_t>(sent + rte_eth_tx_burst(tx.port, cfg_.queue, burst + sent, total - sent));
+  tx.count = 0;
+  if (sent >= held) {
     pending.count = 0;
+    for (uint16_t i = sent; i < total; ++i) drop(burst[i], DropReason::tx_full);
     return;
   }
-  // Order matters to the peers (an L2TP window, a PPP exchange): the rest
-  // goes first next time.
-  std::memmove(pending.pkts, pending.pkts + sent, sizeof(rte_mbuf*) * (pending.count - sent));
-  pending.count = static_cast<uint16_t>(pending.count - sent);
+  // Order matters to the peers (an L2TP window, a PPP exchange): what is
+  // left of the control frames goes first next time.
+  std::memmove(pending.pkts, pending.pkts + sent, sizeof(rte_mbuf*) * (held - sent));
+  pending.count = static_cast<uint16_t>(held - sent);
   stats_.inject_waits += pending.count;
+  for (uint16_t i = held; i < total; ++i) drop(burst[i], DropReason::tx_full);
 }
 
 uint32_t Worker::receive_handoffs(Flow f) {
@@ -912,11 +924,9 @@ uint32_t Worker::poll_once() {
   // when the port cannot take everything, a data packet is dropped
   // (tx_full) and a signalling frame waits for the next poll, since losing
   // hellos and acks under load would take whole tunnels down.
-  send_injected(cfg_.inject_access, inject_pending_access_);
-  send_injected(cfg_.inject_core, inject_pending_core_);
   clock_.mark(Stage::kOther);
-  flush(to_core_);
-  flush(to_access_);
+  flush_with_injected(to_core_, cfg_.inject_core, inject_pending_core_);
+  flush_with_injected(to_access_, cfg_.inject_access, inject_pending_access_);
   clock_.mark(Stage::kTx);
 
   auto* dr = static_cast<rte_ip_frag_death_row*>(death_row_);

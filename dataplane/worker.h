@@ -208,9 +208,10 @@ class Worker {
   }
   void flush(TxBuffer& tx);
   void refill_punt_tokens(uint64_t now);
-  // Sends what the control plane queued on `ring`, after frames that found
-  // the port full last time, which `pending` keeps for the next poll.
-  void send_injected(rte_ring* ring, TxBuffer& pending);
+  // Sends `tx` behind the control plane's frames for the same port: those
+  // that found the port full last time (`pending`), then what it queued on
+  // `ring` since. Control frames the port cannot take stay in `pending`.
+  void flush_with_injected(TxBuffer& tx, rte_ring* ring, TxBuffer& pending);
   // Processes what other workers handed to this one; returns the count.
   uint32_t receive_handoffs(Flow f);
 

@@ -63,6 +63,8 @@ int workers_cb(const char*, const char*, rte_tel_data* d) {
     rte_tel_data_add_dict_u64(c, "decapsulated", w.decapsulated);
     rte_tel_data_add_dict_u64(c, "encapsulated", w.encapsulated);
     rte_tel_data_add_dict_u64(c, "punted", w.punted);
+    rte_tel_data_add_dict_u64(c, "injected", w.injected);
+    rte_tel_data_add_dict_u64(c, "inject_waits", w.inject_waits);
     rte_tel_data_add_dict_u64(c, "drops", w.total_drops());
     rte_tel_data_add_dict_u64(c, "handed_off", w.handed_off);
     rte_tel_data_add_dict_u64(c, "handed_in", w.handed_in);
