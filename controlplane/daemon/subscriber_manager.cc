@@ -70,7 +70,13 @@ ppp::ProxyInfo proxy_info_of(const l2tp::SessionInfo& info) {
 
 SubscriberManager::SubscriberManager(dp::SessionTable& table, AccessIo& io, const Clock& clock,
                                      uint16_t default_mtu, PppSettings ppp, aaa::LocalAaa* aaa)
-    : table_(table), io_(io), clock_(clock), default_mtu_(default_mtu), ppp_(std::move(ppp)), aaa_(aaa) {
+    : table_(table),
+      io_(io),
+      clock_(clock),
+      default_mtu_(default_mtu),
+      ppp_(std::move(ppp)),
+      aaa_(aaa),
+      timers_(clock.now()) {
   if (aaa_ != nullptr) verifier_ = std::make_unique<aaa::AaaAuthVerifier>(*aaa_);
 }
 
@@ -113,8 +119,7 @@ void SubscriberManager::erase(l2tp::SessionKey key) {
   if (it == subscribers_.end()) return;
   Subscriber& s = *it->second;
   if (s.slot != dp::kNoSession && table_.remove(key.tunnel_id, key.session_id).ok()) ++stats_.removed;
-  if (s.scheduled) timers_.erase({*s.scheduled, s.id});
-  by_id_.erase(s.id);
+  by_id_.erase(s.id);  // its timer entries are skipped from now on
   subscribers_.erase(it);  // releases the AAA addresses (SessionAddresses)
 }
 
@@ -195,30 +200,29 @@ void SubscriberManager::on_ppp_frame(l2tp::SessionKey key, absl::Span<const uint
 void SubscriberManager::reschedule(Subscriber& s) {
   std::optional<TimePoint> next;
   if (s.ppp && !s.down) next = s.ppp->next_deadline();
-  // Most frames leave the deadline where it was: no tree surgery then.
+  // Most frames leave the deadline where it was: nothing to add then. A
+  // moved deadline leaves its old entry behind, stale.
   if (next == s.scheduled) return;
-  if (s.scheduled) timers_.erase({*s.scheduled, s.id});
   s.scheduled = next;
-  if (next) timers_.insert({*next, s.id});
+  if (next) timers_.schedule(*next, s.id);
 }
 
 size_t SubscriberManager::poll(size_t max_timers) {
   const TimePoint now = clock_.now();
-  size_t ran = 0;
-  for (; ran < max_timers && !timers_.empty() && timers_.begin()->first <= now; ++ran) {
-    const auto [due, id] = *timers_.begin();
-    timers_.erase(timers_.begin());
+  const size_t ran = timers_.run_due(now, max_timers, [&](TimePoint due, uint64_t id) {
+    auto k = by_id_.find(id);
+    if (k == by_id_.end()) return false;  // the subscriber is gone
+    Subscriber& s = *subscribers_.at(k->second);
+    if (s.scheduled != due) return false;  // moved since
     const int64_t lag_ms = std::chrono::duration_cast<std::chrono::milliseconds>(now - due).count();
     ++stats_.timers_run;
     if (lag_ms >= 1000) ++stats_.timers_late;
     stats_.timer_lag_max_ms = std::max(stats_.timer_lag_max_ms, lag_ms);
-    auto k = by_id_.find(id);
-    if (k == by_id_.end()) continue;
-    Subscriber& s = *subscribers_.at(k->second);
     s.scheduled.reset();
     if (s.ppp) s.ppp->poll();
     reschedule(s);
-  }
+    return true;
+  });
   // PPP is over for these: clear the L2TP session (CDN); the engine then
   // reports on_session_closed, which removes the subscriber.
   auto pending = std::move(pending_down_);

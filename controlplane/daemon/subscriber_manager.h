@@ -11,7 +11,6 @@
 #include <memory>
 #include <optional>
 #include <random>
-#include <set>
 #include <string>
 #include <vector>
 
@@ -21,6 +20,7 @@
 #include "controlplane/aaa/local_aaa.h"
 #include "controlplane/aaa/ppp_adapter.h"
 #include "controlplane/daemon/access_io.h"
+#include "controlplane/daemon/timer_wheel.h"
 #include "controlplane/l2tp/engine_types.h"
 #include "controlplane/ppp/ppp_session.h"
 #include "dataplane/session_table.h"
@@ -113,7 +113,10 @@ class SubscriberManager : public l2tp::SessionEvents {
   uint64_t next_id_ = 1;
   absl::flat_hash_map<l2tp::SessionKey, std::unique_ptr<Subscriber>> subscribers_;
   absl::flat_hash_map<uint64_t, l2tp::SessionKey> by_id_;
-  std::set<std::pair<TimePoint, uint64_t>> timers_;
+  // Each subscriber's next PPP deadline; entries a subscriber has since
+  // moved (Subscriber::scheduled no longer matches) or that outlived it are
+  // skipped when they come due.
+  TimerWheel timers_;
   // PPP sessions that ended and whose L2TP side must now be cleared.
   std::vector<std::pair<l2tp::SessionKey, ppp::PppDownReason>> pending_down_;
   SubscriberStats stats_;
