@@ -11,7 +11,8 @@ std::optional<MacBytes> AccessIo::neighbor(uint32_t ipv4) const {
   return me_.next_hop_mac;
 }
 
-bool AccessIo::emit(const l2tp::PeerAddress& to, absl::Span<const uint8_t> payload) {
+bool AccessIo::emit(const l2tp::PeerAddress& to, absl::Span<const uint8_t> head,
+                    absl::Span<const uint8_t> payload) {
   auto mac = neighbor(to.ipv4);
   if (!mac) {
     ++stats_.no_neighbor;
@@ -25,8 +26,9 @@ bool AccessIo::emit(const l2tp::PeerAddress& to, absl::Span<const uint8_t> paylo
   f.dst_ip = to.ipv4;
   f.src_port = kL2tpPort;
   f.dst_port = to.port;
+  f.payload_head = head;
   f.payload = payload;
-  if (!out_.send_access_frame(build_udp_frame(f, next_ip_id_++))) {
+  if (!out_.send_access_frame(f, next_ip_id_++)) {
     ++stats_.inject_failed;
     return false;
   }
@@ -34,18 +36,15 @@ bool AccessIo::emit(const l2tp::PeerAddress& to, absl::Span<const uint8_t> paylo
 }
 
 void AccessIo::send(const l2tp::PeerAddress& to, std::vector<uint8_t> udp_payload) {
-  if (emit(to, udp_payload)) ++stats_.control_sent;
+  if (emit(to, {}, udp_payload)) ++stats_.control_sent;
 }
 
 void AccessIo::send_ppp(const l2tp::PeerAddress& to, uint16_t peer_tunnel_id, uint16_t peer_session_id,
                         absl::Span<const uint8_t> ppp_frame) {
-  std::vector<uint8_t> msg(6 + ppp_frame.size());
-  msg[0] = 0;
-  msg[1] = kL2tpVersion;
-  store_be16(msg.data() + 2, peer_tunnel_id);
-  store_be16(msg.data() + 4, peer_session_id);
-  std::copy(ppp_frame.begin(), ppp_frame.end(), msg.begin() + 6);
-  if (emit(to, msg)) ++stats_.ppp_sent;
+  uint8_t l2tp[6] = {0, kL2tpVersion};
+  store_be16(l2tp + 2, peer_tunnel_id);
+  store_be16(l2tp + 4, peer_session_id);
+  if (emit(to, l2tp, ppp_frame)) ++stats_.ppp_sent;
 }
 
 }  // namespace lns

@@ -31,12 +31,13 @@ struct AccessIoStats {
   uint64_t inject_failed = 0;
 };
 
-// Frames go out through a callable so tests can capture them; the daemon
-// passes one that copies into an mbuf and calls Dataplane::transmit.
+// Frames go out through an interface so tests can capture them; the daemon
+// writes each straight into an mbuf (write_udp_frame) and calls
+// Dataplane::transmit.
 class FrameOutput {
  public:
   virtual ~FrameOutput() = default;
-  virtual bool send_access_frame(std::vector<uint8_t> frame) = 0;
+  virtual bool send_access_frame(const UdpFrame& frame, uint16_t ip_id) = 0;
 };
 
 class AccessIo final : public l2tp::DatagramSink {
@@ -57,7 +58,7 @@ class AccessIo final : public l2tp::DatagramSink {
   const AccessIoStats& stats() const { return stats_; }
 
  private:
-  bool emit(const l2tp::PeerAddress& to, absl::Span<const uint8_t> payload);
+  bool emit(const l2tp::PeerAddress& to, absl::Span<const uint8_t> head, absl::Span<const uint8_t> payload);
 
   AccessIdentity me_;
   FrameOutput& out_;

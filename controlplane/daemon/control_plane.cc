@@ -80,8 +80,15 @@ bool ControlPlane::send_frame(dp::Side side, const uint8_t* data, size_t len) {
   return dp_.transmit(side, m);
 }
 
-bool ControlPlane::send_access_frame(std::vector<uint8_t> frame) {
-  if (send_frame(dp::Side::kAccess, frame.data(), frame.size())) return true;
+bool ControlPlane::send_access_frame(const UdpFrame& frame, uint16_t ip_id) {
+  rte_mbuf* m = rte_pktmbuf_alloc(dp_.pool());
+  char* p = m != nullptr ? rte_pktmbuf_append(m, static_cast<uint16_t>(udp_frame_size(frame))) : nullptr;
+  if (p != nullptr) {
+    write_udp_frame(reinterpret_cast<uint8_t*>(p), frame, ip_id);
+    if (dp_.transmit(dp::Side::kAccess, m)) return true;  // transmit frees it on failure
+  } else if (m != nullptr) {
+    rte_pktmbuf_free(m);
+  }
   ++stats_.inject_failed;
   return false;
 }

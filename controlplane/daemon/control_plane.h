@@ -56,7 +56,7 @@ class ControlPlane final : private FrameOutput {
 
  private:
   ControlPlane(dp::Dataplane& dataplane, const ControlPlaneConfig& cfg, const Clock& clock);
-  bool send_access_frame(std::vector<uint8_t> frame) override;
+  bool send_access_frame(const UdpFrame& frame, uint16_t ip_id) override;
   bool send_frame(dp::Side side, const uint8_t* data, size_t len);
   void handle(rte_mbuf* m);
   void handle_l2tp(const uint8_t* frame, uint32_t len);

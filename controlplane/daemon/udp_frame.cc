@@ -41,10 +41,13 @@ std::optional<UdpFrame> parse_udp_frame(absl::Span<const uint8_t> frame) {
   return f;
 }
 
-std::vector<uint8_t> build_udp_frame(const UdpFrame& f, uint16_t ip_id) {
+size_t udp_frame_size(const UdpFrame& f) {
+  return (f.vlan ? 18 : 14) + 20 + 8 + f.payload_head.size() + f.payload.size();
+}
+
+void write_udp_frame(uint8_t* p, const UdpFrame& f, uint16_t ip_id) {
   const size_t l2 = f.vlan ? 18 : 14;
-  std::vector<uint8_t> out(l2 + 20 + 8 + f.payload.size());
-  uint8_t* p = out.data();
+  const size_t payload_len = f.payload_head.size() + f.payload.size();
   std::memcpy(p, f.dst_mac.data(), 6);
   std::memcpy(p + 6, f.src_mac.data(), 6);
   if (f.vlan) {
@@ -54,21 +57,30 @@ std::vector<uint8_t> build_udp_frame(const UdpFrame& f, uint16_t ip_id) {
   store_be16(p + l2 - 2, kEtherIpv4);
   uint8_t* ip = p + l2;
   ip[0] = 0x45;
-  store_be16(ip + 2, static_cast<uint16_t>(20 + 8 + f.payload.size()));
+  ip[1] = 0;
+  store_be16(ip + 2, static_cast<uint16_t>(20 + 8 + payload_len));
   store_be16(ip + 4, ip_id);
   store_be16(ip + 6, 0x4000);
   ip[8] = 64;
   ip[9] = kIpProtoUdp;
+  store_be16(ip + 10, 0);
   store_be32(ip + 12, f.src_ip);
   store_be32(ip + 16, f.dst_ip);
   store_be16(ip + 10, internet_checksum(ip, 20));
   uint8_t* udp = ip + 20;
-  const uint16_t ulen = static_cast<uint16_t>(8 + f.payload.size());
+  const uint16_t ulen = static_cast<uint16_t>(8 + payload_len);
   store_be16(udp, f.src_port);
   store_be16(udp + 2, f.dst_port);
   store_be16(udp + 4, ulen);
-  if (!f.payload.empty()) std::memcpy(udp + 8, f.payload.data(), f.payload.size());
+  store_be16(udp + 6, 0);
+  if (!f.payload_head.empty()) std::memcpy(udp + 8, f.payload_head.data(), f.payload_head.size());
+  if (!f.payload.empty()) std::memcpy(udp + 8 + f.payload_head.size(), f.payload.data(), f.payload.size());
   store_be16(udp + 6, udp_checksum(ip + 12, 8, udp, ulen));
+}
+
+std::vector<uint8_t> build_udp_frame(const UdpFrame& f, uint16_t ip_id) {
+  std::vector<uint8_t> out(udp_frame_size(f));
+  write_udp_frame(out.data(), f, ip_id);
   return out;
 }
 

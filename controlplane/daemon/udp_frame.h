@@ -24,14 +24,21 @@ struct UdpFrame {
   uint16_t src_port = 0;
   uint16_t dst_port = 0;
   absl::Span<const uint8_t> payload;  // points into the parsed buffer
+  // Frames we build only: bytes that go in front of `payload` (an L2TP data
+  // header), so the caller need not join the two first.
+  absl::Span<const uint8_t> payload_head;
 };
 
 // nullopt unless `frame` is a well-formed, unfragmented Ethernet [802.1Q]
 // IPv4 UDP datagram whose lengths are consistent.
 std::optional<UdpFrame> parse_udp_frame(absl::Span<const uint8_t> frame);
 
-// The frame carrying `f.payload` from f.src_* to f.dst_*; DF set, TTL 64,
-// UDP checksum filled in.
+// The frame carrying `f.payload_head` and `f.payload` from f.src_* to
+// f.dst_*; DF set, TTL 64, UDP checksum filled in. write_udp_frame writes
+// it to `out`, which has room for udp_frame_size(f) bytes (an mbuf: no
+// allocation and no copy on the way to the wire).
+size_t udp_frame_size(const UdpFrame& f);
+void write_udp_frame(uint8_t* out, const UdpFrame& f, uint16_t ip_id);
 std::vector<uint8_t> build_udp_frame(const UdpFrame& f, uint16_t ip_id);
 
 }  // namespace lns

@@ -42,6 +42,22 @@ TEST(UdpFrame, BuildsWhatAnIndependentBuilderBuildsApartFromTheUdpChecksum) {
   }
 }
 
+// The PPP path hands the L2TP header and the PPP frame over separately:
+// the frame on the wire must be the one built from the two joined.
+TEST(UdpFrame, AHeadInFrontOfThePayloadIsTheSameAsOnePayload) {
+  const std::vector<uint8_t> head = {0x00, 0x02, 0x12, 0x34, 0x56, 0x78};
+  const std::vector<uint8_t> body = test::payload_bytes(23);
+  const std::vector<uint8_t> joined = test::concat(head, body);
+  UdpFrame split = sample(body, 5);
+  split.payload_head = head;
+  EXPECT_EQ(udp_frame_size(split), 18u + 20 + 8 + joined.size());
+  std::vector<uint8_t> written(udp_frame_size(split) + 4, 0xee);
+  write_udp_frame(written.data(), split, 3);
+  EXPECT_EQ(std::vector<uint8_t>(written.begin(), written.end() - 4), build_udp_frame(sample(joined, 5), 3));
+  EXPECT_EQ(std::vector<uint8_t>(written.end() - 4, written.end()), std::vector<uint8_t>(4, 0xee));
+  EXPECT_EQ(build_udp_frame(split, 3), build_udp_frame(sample(joined, 5), 3));
+}
+
 TEST(UdpFrame, ParsesBackWhatItBuilt) {
   const std::vector<uint8_t> payload = {1, 2, 3, 4, 5};
   auto frame = build_udp_frame(sample(payload, 9), 1);
