@@ -30,6 +30,10 @@ struct EalConfig {
   // "--in-memory", "--file-prefix=lns1", "--log-level=...").
   std::vector<std::string> args;
   unsigned main_lcore = 0;  // runs the control plane
+  // MiB of heap touched at start (about 4 KiB a session), so the control
+  // plane's per-session state comes from pages the kernel has already
+  // supplied; 0: none.
+  uint32_t heap_prefault_mb = 0;
 };
 
 struct PortConfig {

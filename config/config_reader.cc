@@ -38,7 +38,7 @@ class Reader : private SettingReader {
 
  private:
   void read_eal(const Group& eal, EalConfig& out) {
-    reject_unknown(eal, {"args", "main_lcore"});
+    reject_unknown(eal, {"args", "main_lcore", "heap_prefault_mb"});
     constexpr absl::string_view kExpectArgs = "an array of strings like [\"--in-memory\"]";
     if (std::optional<Node> args = sequence(eal, "args", kExpectArgs)) {
       std::vector<std::string> values;
@@ -60,6 +60,7 @@ class Reader : private SettingReader {
       out.args = std::move(values);
     }
     read_integer(eal, "main_lcore", limits::kLcore, out.main_lcore);
+    read_integer(eal, "heap_prefault_mb", limits::kHeapPrefaultMb, out.heap_prefault_mb);
   }
 
   // The EAL option in `arg` that would choose lcores, if any.

@@ -270,6 +270,7 @@ std::string format_config(const Config& config, SecretDisplay secrets) {
   absl::StrAppend(&args, config.eal.args.empty() ? "];" : " ];");
   w.line(args);
   w.integer("main_lcore", config.eal.main_lcore);
+  w.integer("heap_prefault_mb", config.eal.heap_prefault_mb);
   w.close();
 
   const DataplaneConfig& dp = config.dataplane;

@@ -24,6 +24,7 @@ inline constexpr uint16_t kTcpIpv4HeaderBytes = 40;
 inline constexpr unsigned kMaxIpv6PrefixLengths = 4;
 
 inline constexpr IntSpec kLcore{0, kMaxLcores - 1};
+inline constexpr IntSpec kHeapPrefaultMb{0, 1 << 20};
 inline constexpr IntSpec kMbufs{kMinMbufs, 1 << 26};
 inline constexpr IntSpec kMbufCache{0, kMaxMbufCache};
 inline constexpr IntSpec kTcpMssClamp{536, 9216 - kTcpIpv4HeaderBytes, false, true};

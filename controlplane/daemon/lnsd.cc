@@ -25,6 +25,7 @@
 #include "controlplane/daemon/eal_args.h"
 #include "controlplane/daemon/settings.h"
 #include "controlplane/daemon/telemetry.h"
+#include "controlplane/daemon/heap_prefault.h"
 #include "controlplane/daemon/stats_report.h"
 #include "dataplane/dataplane.h"
 
@@ -158,6 +159,14 @@ int main(int argc, char** argv) {
     const auto& core = dp.port(lns::dp::Side::kCore);
     LNS_LOG_INFO("access port %u (%s, %s) core port %u (%s, %s), %zu worker(s)", acc.port_id,
                  cfg->access.device, acc.driver, core.port_id, cfg->core.device, core.driver, dp.worker_count());
+
+    if (cfg->eal.heap_prefault_mb > 0) {
+      auto took = lns::prefault_heap(cfg->eal.heap_prefault_mb);
+      if (took.ok())
+        LNS_LOG_INFO("prefaulted %u MiB of heap in %.2f s", cfg->eal.heap_prefault_mb, *took);
+      else
+        LNS_LOG_WARN("heap not prefaulted: %s", std::string(took.status().message()));
+    }
 
     lns::ControlPlaneConfig cpc;
     cpc.access_arp = {acc.mac, cfg->access.ipv4.value_or(0), cfg->access.vlan.value_or(0xffff)};

@@ -24,7 +24,7 @@ using testing::errors_of;
 using testing::session;
 using testing::session_line;
 
-constexpr char kEverySetting[] = R"(eal = { args = ["--in-memory", "--no-huge"]; main_lcore = 3; };
+constexpr char kEverySetting[] = R"(eal = { args = ["--in-memory", "--no-huge"]; main_lcore = 3; heap_prefault_mb = 512; };
 dataplane = {
   workers = [1, 5]; distribution = "rss"; handoff_ring_size = 256;  # worker lcores
   mbufs = 40000; mbuf_cache = 128;
@@ -50,6 +50,7 @@ TEST(LoadConfig, ReadsEverySetting) {
   EXPECT_EQ(c.source, "every.cfg");
   EXPECT_EQ(c.eal.args, (std::vector<std::string>{"--in-memory", "--no-huge"}));
   EXPECT_EQ(c.eal.main_lcore, 3u);
+  EXPECT_EQ(c.eal.heap_prefault_mb, 512u);
   EXPECT_EQ(c.dataplane.worker_lcores, (std::vector<unsigned>{1, 5}));
   EXPECT_EQ(c.dataplane.distribution, Distribution::kRss);
   EXPECT_EQ(c.dataplane.handoff_ring_size, 256u);
@@ -112,6 +113,7 @@ TEST(LoadConfig, OmittedSettingsKeepTheModelDefaults) {
   const Config defaults;
   EXPECT_EQ(loaded->eal.args, defaults.eal.args);
   EXPECT_EQ(loaded->eal.main_lcore, defaults.eal.main_lcore);
+  EXPECT_EQ(loaded->eal.heap_prefault_mb, 0u);
   EXPECT_EQ(loaded->dataplane.worker_lcores, defaults.dataplane.worker_lcores);
   EXPECT_EQ(loaded->dataplane.distribution, Distribution::kRss);
   EXPECT_EQ(loaded->dataplane.handoff_ring_size, defaults.dataplane.handoff_ring_size);
@@ -187,7 +189,7 @@ TEST(LoadConfigErrors, UnknownSettingsInNestedGroups) {
   text.dataplane = "punt = { rate = 5; }; reassembly = { flows = 5; };";
   EXPECT_THAT(errors_of(text.load()),
               ElementsAre(HasSubstr("t.cfg:1: eal.cores: unknown setting 'cores' in eal; "
-                                    "expected one of: args, main_lcore"),
+                                    "expected one of: args, main_lcore, heap_prefault_mb"),
                           HasSubstr("t.cfg:2: dataplane.punt.rate: unknown setting 'rate' in "
                                     "dataplane.punt; expected one of: rate_pps, burst, ring_size"),
                           HasSubstr("t.cfg:2: dataplane.reassembly.flows: unknown setting "
@@ -529,13 +531,14 @@ TEST(LoadConfigErrors, NulBytesAndIncludesAreRejected) {
 
 TEST(LoadConfigErrors, AllErrorsAreReportedTogetherInLineOrder) {
   ConfigText text;
-  text.eal = "main_lcore = -1;";
+  text.eal = "main_lcore = -1; heap_prefault_mb = 2000000;";
   text.dataplane = "mbufs = 1;";
   text.core += " mtu = 1;";
   text.sessions = {session(1, 1, "100.64.0.1", "count = 0;"),
                    session(2, 1, "100.64.0.2", "lac_port = 0;")};
   EXPECT_THAT(errors_of(text.load()),
               ElementsAre(HasSubstr("t.cfg:1: eal.main_lcore"),
+                          HasSubstr("t.cfg:1: eal.heap_prefault_mb: expected an integer 0..1048576, got 2000000"),
                           HasSubstr("t.cfg:2: dataplane.mbufs"),
                           HasSubstr("t.cfg:4: core.mtu"),
                           HasSubstr("t.cfg:6: static_sessions.[0].count"),
