@@ -41,6 +41,13 @@ class ForwardingTest : public ::testing::Test {
     r_ = test::RingDataplane::create(cfg);
     ASSERT_NE(r_, nullptr);
     baseline_ = r_->mbufs_in_use();
+    auto slot = r_->dp().sessions().add(fixture_session());
+    ASSERT_TRUE(slot.ok()) << slot.status();
+    slot_ = *slot;
+  }
+
+  // The session every test starts with: 7/300 from kLac, subscriber kSub.
+  static dp::SessionSpec fixture_session() {
     dp::SessionSpec s;
     s.lac_ipv4 = kLac;
     s.lac_port = kLacPort;
@@ -53,9 +60,7 @@ class ForwardingTest : public ::testing::Test {
     s.ipv6_prefix_len = 64;
     s.mtu = 1460;
     s.flags = dp::kForwardIpv4 | dp::kForwardIpv6;
-    auto slot = r_->dp().sessions().add(s);
-    ASSERT_TRUE(slot.ok()) << slot.status();
-    slot_ = *slot;
+    return s;
   }
 
   void TearDown() override {
@@ -332,16 +337,7 @@ TEST_F(ForwardingTest, ControlFramesWaitForAFullPortWhileDataIsDropped) {
   r_ = test::RingDataplane::create(test::test_config(), 64);
   ASSERT_NE(r_, nullptr);
   baseline_ = r_->mbufs_in_use();
-  dp::SessionSpec s;
-  s.lac_ipv4 = kLac;
-  s.lac_port = kLacPort;
-  s.tunnel_id = 7;
-  s.session_id = 300;
-  s.peer_tunnel_id = 17;
-  s.peer_session_id = 4242;
-  s.subscriber_ipv4 = kSub;
-  s.flags = dp::kForwardIpv4;
-  ASSERT_TRUE(r_->dp().sessions().add(s).ok());
+  ASSERT_TRUE(r_->dp().sessions().add(fixture_session()).ok());
 
   // Fill the access port's transmit ring (what the "wire" has not taken yet).
   unsigned fillers = 0;
