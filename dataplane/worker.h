@@ -212,6 +212,7 @@ class Worker {
   // that found the port full last time (`pending`), then what it queued on
   // `ring` since. Control frames the port cannot take stay in `pending`.
   void flush_with_injected(TxBuffer& tx, rte_ring* ring, TxBuffer& pending);
+  void flush_behind_injected(TxBuffer& tx, TxBuffer& pending);
   // Processes what other workers handed to this one; returns the count.
   uint32_t receive_handoffs(Flow f);
 
