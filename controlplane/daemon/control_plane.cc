@@ -68,7 +68,8 @@ uint32_t ControlPlane::poll() {
   return n + static_cast<uint32_t>(timers);
 }
 
-bool ControlPlane::send_frame(dp::Side side, const uint8_t* data, size_t len) {
+template <class Fill>
+bool ControlPlane::send_filled(dp::Side side, size_t len, Fill&& fill) {
   rte_mbuf* m = rte_pktmbuf_alloc(dp_.pool());
   if (m == nullptr) return false;
   char* p = rte_pktmbuf_append(m, static_cast<uint16_t>(len));
@@ -76,19 +77,17 @@ bool ControlPlane::send_frame(dp::Side side, const uint8_t* data, size_t len) {
     rte_pktmbuf_free(m);
     return false;
   }
-  std::memcpy(p, data, len);
-  return dp_.transmit(side, m);
+  fill(reinterpret_cast<uint8_t*>(p));
+  return dp_.transmit(side, m);  // frees it on failure
+}
+
+bool ControlPlane::send_frame(dp::Side side, const uint8_t* data, size_t len) {
+  return send_filled(side, len, [&](uint8_t* p) { std::memcpy(p, data, len); });
 }
 
 bool ControlPlane::send_access_frame(const UdpFrame& frame, uint16_t ip_id) {
-  rte_mbuf* m = rte_pktmbuf_alloc(dp_.pool());
-  char* p = m != nullptr ? rte_pktmbuf_append(m, static_cast<uint16_t>(udp_frame_size(frame))) : nullptr;
-  if (p != nullptr) {
-    write_udp_frame(reinterpret_cast<uint8_t*>(p), frame, ip_id);
-    if (dp_.transmit(dp::Side::kAccess, m)) return true;  // transmit frees it on failure
-  } else if (m != nullptr) {
-    rte_pktmbuf_free(m);
-  }
+  if (send_filled(dp::Side::kAccess, udp_frame_size(frame), [&](uint8_t* p) { write_udp_frame(p, frame, ip_id); }))
+    return true;
   ++stats_.inject_failed;
   return false;
 }

@@ -57,6 +57,9 @@ class ControlPlane final : private FrameOutput {
  private:
   ControlPlane(dp::Dataplane& dataplane, const ControlPlaneConfig& cfg, const Clock& clock);
   bool send_access_frame(const UdpFrame& frame, uint16_t ip_id) override;
+  // An mbuf of `len` bytes that `fill` writes, queued for `side`.
+  template <class Fill>
+  bool send_filled(dp::Side side, size_t len, Fill&& fill);
   bool send_frame(dp::Side side, const uint8_t* data, size_t len);
   void handle(rte_mbuf* m);
   void handle_l2tp(const uint8_t* frame, uint32_t len);

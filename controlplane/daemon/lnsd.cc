@@ -23,9 +23,9 @@
 #include "controlplane/daemon/commands.h"
 #include "controlplane/daemon/control_plane.h"
 #include "controlplane/daemon/eal_args.h"
+#include "controlplane/daemon/heap_prefault.h"
 #include "controlplane/daemon/settings.h"
 #include "controlplane/daemon/telemetry.h"
-#include "controlplane/daemon/heap_prefault.h"
 #include "controlplane/daemon/stats_report.h"
 #include "dataplane/dataplane.h"
 
