@@ -102,13 +102,11 @@ absl::Status SessionTable::fill_downstream(uint32_t slot, const SessionEntry& e,
   if (!header.ok()) return header.status();
   DownstreamCell c{};
   c.header = *header;
-  c.ppp_len = static_cast<uint8_t>(e.encap_len - len);  // [FF 03] and the protocol
-  c.ppp_ipv4[3] = 0x21;  // the high byte of 0x0021, when present, is zero
-  const uint32_t proto_len = (spec.flags & kPeerPfc) ? 1 : 2;
-  if (!(spec.flags & kPeerAcfc)) {
-    c.ppp_ipv4[4 - proto_len - 2] = 0xff;
-    c.ppp_ipv4[4 - proto_len - 1] = 0x03;
-  }
+  // The template's PPP bytes ([FF 03] and the protocol, whose low byte it
+  // leaves zero for the worker) end where the inner packet starts.
+  c.ppp_len = static_cast<uint8_t>(e.encap_len - len);
+  std::memcpy(c.ppp_ipv4 + 4 - c.ppp_len, e.encap + len, c.ppp_len);
+  c.ppp_ipv4[3] = 0x21;
   c.peer_session_be = __builtin_bswap16(spec.peer_session_id);
   c.flags = spec.flags;
   c.mtu = spec.mtu;
