@@ -101,6 +101,8 @@ absl::StatusOr<std::unique_ptr<Dataplane>> Dataplane::create(const config::Confi
   d->inject_core_ = rte_ring_create("lns_inj_core", 1024, socket, RING_F_SC_DEQ);
   if (d->inject_access_ == nullptr || d->inject_core_ == nullptr)
     return absl::ResourceExhaustedError("cannot create inject rings");
+  d->stage_access_.ring = d->inject_access_;
+  d->stage_core_.ring = d->inject_core_;
 
   d->capture_.ring = rte_ring_create("lns_capture", 4096, socket, RING_F_SC_DEQ);
   d->capture_.pool = d->pool_;
@@ -175,6 +177,7 @@ Dataplane::~Dataplane() {
   // Packets still queued between workers, toward the control plane or the ports.
   handoffs_.clear();
   handoff_rings_.destroy();
+  flush_injected();  // into the inject rings, which are drained below
   rte_mbuf* m;
   for (rte_ring* r : signalling_rings_) {
     while (rte_ring_dequeue(r, reinterpret_cast<void**>(&m)) == 0) rte_pktmbuf_free(m);
@@ -262,17 +265,39 @@ unsigned Dataplane::receive_captured(rte_mbuf** pkts, unsigned n) {
   return rte_ring_sc_dequeue_burst(capture_.ring, reinterpret_cast<void**>(pkts), n, nullptr);
 }
 
-unsigned Dataplane::inject_room(Side side) const {
-  return rte_ring_free_count(side == Side::kAccess ? inject_access_ : inject_core_);
+unsigned Dataplane::inject_room(Side side) {
+  InjectStage& s = stage(side);
+  s.room = rte_ring_free_count(s.ring);
+  return s.room > s.n ? s.room - s.n : 0;
 }
 
 bool Dataplane::transmit(Side side, rte_mbuf* m) {
-  rte_ring* r = side == Side::kAccess ? inject_access_ : inject_core_;
-  if (rte_ring_enqueue(r, m) != 0) {
-    rte_pktmbuf_free(m);
-    return false;
+  InjectStage& s = stage(side);
+  if (s.n == kInjectBatch) flush_stage(s);
+  if (s.n >= s.room) {
+    s.room = rte_ring_free_count(s.ring);
+    if (s.n >= s.room) {
+      rte_pktmbuf_free(m);
+      return false;
+    }
   }
+  s.pkts[s.n++] = m;
   return true;
+}
+
+void Dataplane::flush_stage(InjectStage& s) {
+  if (s.n == 0) return;
+  // transmit() kept n within the room the ring had, and only the worker
+  // dequeues meanwhile, so all of them fit.
+  const unsigned sent = rte_ring_enqueue_burst(s.ring, reinterpret_cast<void**>(s.pkts), s.n, nullptr);
+  for (unsigned i = sent; i < s.n; ++i) rte_pktmbuf_free(s.pkts[i]);
+  s.room = s.room > sent ? s.room - sent : 0;
+  s.n = 0;
+}
+
+void Dataplane::flush_injected() {
+  flush_stage(stage_access_);
+  flush_stage(stage_core_);
 }
 
 }  // namespace lns::dp

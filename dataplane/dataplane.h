@@ -55,9 +55,18 @@ class Dataplane {
   // signalling first, then PPP control (see PuntClass).
   uint16_t receive_punted(rte_mbuf** pkts, uint16_t n);
   // Queues a packet for transmission (worker 0 sends it); takes ownership.
+  // Packets are staged and reach the inject ring in bursts, when
+  // kInjectBatch are staged or at flush_injected(): one ring enqueue a
+  // burst instead of one a packet (each enqueue touches lines the worker
+  // last wrote). Returns false, having freed the packet, when the ring
+  // has no room for it.
   bool transmit(Side side, rte_mbuf* m);
-  // Free slots in a side's inject ring: how much transmit() can take now.
-  unsigned inject_room(Side side) const;
+  // Hands every staged packet to the inject rings; the control plane calls
+  // it at the end of each pass.
+  void flush_injected();
+  // How many more packets transmit() can take now (ring room less what is staged).
+  unsigned inject_room(Side side);
+  static constexpr unsigned kInjectBatch = 32;
 
   // Capture: workers copy what they receive on `side` until stopped.
   void capture_on(Side side) { capture_.port.store(port(side).port_id, std::memory_order_relaxed); }
@@ -82,6 +91,19 @@ class Dataplane {
   std::vector<rte_ring*> punt_rings_;       // PuntClass::kPpp, per worker
   rte_ring* inject_access_ = nullptr;
   rte_ring* inject_core_ = nullptr;
+  // Packets transmit() took that are not in the ring yet, per Side.
+  struct InjectStage {
+    rte_ring* ring = nullptr;
+    unsigned n = 0;
+    // Free ring slots at the last look, less what was enqueued since: a
+    // lower bound, as the worker only ever frees more.
+    unsigned room = 0;
+    rte_mbuf* pkts[kInjectBatch];
+  };
+  InjectStage& stage(Side side) { return side == Side::kAccess ? stage_access_ : stage_core_; }
+  void flush_stage(InjectStage& s);
+  InjectStage stage_access_;
+  InjectStage stage_core_;
   std::vector<SessionCounters> counters_;
   std::vector<uint64_t*> session_drops_;
   HandoffRings handoff_rings_;  // session distribution with several workers
