@@ -52,6 +52,7 @@ class EncapHeaderPool {
   const EncapHeader* headers() const { return headers_; }
   uint32_t size() const { return static_cast<uint32_t>(by_bytes_.size()); }
   uint32_t capacity() const { return capacity_; }
+  size_t memory_bytes() const { return memory_.bytes(); }
   uint32_t holders(uint32_t index) const { return index < refs_.size() ? refs_[index] : 0; }
 
  private:

@@ -21,6 +21,13 @@ namespace {
 
 }  // namespace
 
+size_t SessionTable::memory_bytes() const {
+  size_t total = entries_memory_.bytes() + headers_->memory_bytes();
+  for (const auto& m : lanes_memory_) total += m->bytes();
+  for (const auto& m : down_lanes_memory_) total += m->bytes();
+  return total;
+}
+
 absl::StatusOr<std::unique_ptr<SessionTable>> SessionTable::create(const SessionTableConfig& cfg,
                                                                   const AccessEncap& encap,
                                                                   rte_rcu_qsbr* qsbr) {

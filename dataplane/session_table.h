@@ -93,6 +93,10 @@ class SessionTable {
   uint32_t reclaim();
   uint32_t size() const { return live_; }
   uint32_t capacity() const { return capacity_; }
+  // What the tables sized by capacity() take (entries, every lane, the
+  // header pool), all of it allocated and resident from create() on; the
+  // index pages, which grow with use, are not included.
+  size_t memory_bytes() const;
   // Called with each slot just before it returns to the free list, so
   // per-worker counters can be folded into totals and zeroed.
   void set_recycle_hook(void (*hook)(void* ctx, uint32_t slot), void* ctx) {

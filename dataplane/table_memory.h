@@ -24,11 +24,13 @@ class TableMemory {
   // Zeroed, 64-byte aligned; nullptr when out of memory. Once only.
   void* allocate(const char* name, size_t bytes, int socket_id);
   void* data() const { return data_; }
+  size_t bytes() const { return data_ != nullptr ? bytes_ : 0; }
 
  private:
   void* data_ = nullptr;
   void* mapping_ = nullptr;  // set when the memory came from mmap
   size_t mapping_bytes_ = 0;
+  size_t bytes_ = 0;
 };
 
 }  // namespace lns::dp

@@ -159,6 +159,11 @@ int main(int argc, char** argv) {
     const auto& core = dp.port(lns::dp::Side::kCore);
     LNS_LOG_INFO("access port %u (%s, %s) core port %u (%s, %s), %zu worker(s)", acc.port_id,
                  cfg->access.device, acc.driver, core.port_id, cfg->core.device, core.driver, dp.worker_count());
+    // scripts/bench-scale reads this line: these tables are resident before
+    // the first session, so lnsd's RSS growth alone leaves them out.
+    const auto& table = dp.sessions();
+    LNS_LOG_INFO("session tables: %zu bytes for %u sessions (%zu B a session), resident from start",
+                 table.memory_bytes(), table.capacity(), table.memory_bytes() / table.capacity());
 
     if (cfg->eal.heap_prefault_mb > 0) {
       auto took = lns::prefault_heap(cfg->eal.heap_prefault_mb);

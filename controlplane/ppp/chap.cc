@@ -49,14 +49,13 @@ ChapAuthenticator::ChapAuthenticator(const ChapConfig& config, const Clock& cloc
                                      PacketSink& sink, absl::BitGenRef rng,
                                      AuthVerifier& verifier, AuthListener& listener)
     : config_(config),
+      challenge_length_(std::clamp<size_t>(config.challenge_length, 1, 255)),
+      max_challenges_(std::max(config.max_challenges, 1)),
       clock_(clock),
       sink_(sink),
       rng_(rng),
       verifier_(verifier),
-      listener_(listener),
-      token_(std::make_shared<int>(0)) {
-  config_.challenge_length = std::clamp<size_t>(config_.challenge_length, 1, 255);
-  config_.max_challenges = std::max(config_.max_challenges, 1);
+      listener_(listener) {
   identifier_ = absl::Uniform<uint8_t>(rng_);
 }
 
@@ -67,7 +66,7 @@ void ChapAuthenticator::start() {
   user_.clear();
   challenges_sent_ = 0;
   ++identifier_;
-  challenge_.resize(config_.challenge_length);
+  challenge_.resize(challenge_length_);
   for (auto& b : challenge_) b = absl::Uniform<uint8_t>(rng_);
 
   std::vector<uint8_t> data;
@@ -164,7 +163,7 @@ absl::Status ChapAuthenticator::receive(absl::Span<const uint8_t> bytes) {
 void ChapAuthenticator::poll() {
   if (!deadline_ || clock_.now() < *deadline_) return;
   deadline_.reset();
-  if (state_ == State::kChallengeSent && challenges_sent_ < config_.max_challenges) {
+  if (state_ == State::kChallengeSent && challenges_sent_ < max_challenges_) {
     send_challenge();
     return;
   }

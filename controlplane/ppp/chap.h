@@ -62,8 +62,10 @@ class ChapAuthenticator {
  public:
   enum class State : uint8_t { kIdle, kChallengeSent, kVerifying, kSucceeded, kFailed };
 
+  // `config` is referenced, not copied: it must outlive the authenticator.
   ChapAuthenticator(const ChapConfig& config, const Clock& clock, PacketSink& sink,
                     absl::BitGenRef rng, AuthVerifier& verifier, AuthListener& listener);
+  ChapAuthenticator(ChapConfig&&, const Clock&, PacketSink&, absl::BitGenRef, AuthVerifier&, AuthListener&) = delete;
   ~ChapAuthenticator();
   ChapAuthenticator(const ChapAuthenticator&) = delete;
   ChapAuthenticator& operator=(const ChapAuthenticator&) = delete;
@@ -92,7 +94,9 @@ class ChapAuthenticator {
   void conclude(bool accepted);
   void send_result(bool accepted);
 
-  ChapConfig config_;
+  const ChapConfig& config_;
+  size_t challenge_length_;  // config_'s, clamped to 1..255
+  int max_challenges_;       // config_'s, at least 1
   const Clock& clock_;
   PacketSink& sink_;
   absl::BitGenRef rng_;

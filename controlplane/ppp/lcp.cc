@@ -46,6 +46,7 @@ absl::StatusOr<AuthProtocol> auth_protocol_in(absl::Span<const uint8_t> options)
 Lcp::Lcp(const LcpConfig& config, const Clock& clock, PacketSink& sink, absl::BitGenRef rng,
          LcpListener& listener)
     : config_(config),
+      max_magic_collisions_(std::max(config.max_magic_collisions, 1)),
       clock_(clock),
       rng_(rng),
       listener_(listener),
@@ -53,9 +54,7 @@ Lcp::Lcp(const LcpConfig& config, const Clock& clock, PacketSink& sink, absl::Bi
       request_mru_(config.mru),
       request_mru_enabled_(config.mru != kDefaultMru),
       request_magic_(config.request_magic_number),
-      echo_enabled_(config.echo_interval > Duration::zero() && config.echo_max_failures > 0) {
-  config_.max_magic_collisions = std::max(config_.max_magic_collisions, 1);
-}
+      echo_enabled_(config.echo_interval > Duration::zero() && config.echo_max_failures > 0) {}
 
 uint32_t Lcp::new_magic(uint32_t avoid) {
   uint32_t m = 0;
@@ -347,7 +346,7 @@ ConfigureVerdict Lcp::judge_configure_request(absl::Span<const OptionView> optio
   bool own_magic = false;
   ConfigureVerdict v = judge(options, reject_instead_of_nak, &peer, &own_magic);
   if (own_magic) {
-    if (++magic_collisions_ >= config_.max_magic_collisions) pending_abort_ = LcpEnd::kLoopback;
+    if (++magic_collisions_ >= max_magic_collisions_) pending_abort_ = LcpEnd::kLoopback;
     // RFC 1661 6.4 demands a Nak here. Answering with only that Nak (not a
     // Reject of whatever else came back, nor a Reject after Max-Failure)
     // keeps a looped link cycling on Magic-Numbers until it is recognised,

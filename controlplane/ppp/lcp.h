@@ -94,8 +94,10 @@ class LcpListener {
 
 class Lcp final : private FsmHandler {
  public:
+  // `config` is referenced, not copied: it must outlive the Lcp.
   Lcp(const LcpConfig& config, const Clock& clock, PacketSink& sink, absl::BitGenRef rng,
       LcpListener& listener);
+  Lcp(LcpConfig&&, const Clock&, PacketSink&, absl::BitGenRef, LcpListener&) = delete;
 
   // The L2TP session is up and we want the link: negotiate.
   void start();
@@ -161,7 +163,8 @@ class Lcp final : private FsmHandler {
   void run_pending_abort();
   void send_echo_request();
 
-  LcpConfig config_;
+  const LcpConfig& config_;
+  int max_magic_collisions_;  // config_'s, at least 1
   const Clock& clock_;
   absl::BitGenRef rng_;
   LcpListener& listener_;

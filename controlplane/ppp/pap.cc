@@ -41,8 +41,7 @@ PapAuthenticator::PapAuthenticator(const PapConfig& config, const Clock& clock, 
       clock_(clock),
       sink_(sink),
       verifier_(verifier),
-      listener_(listener),
-      token_(std::make_shared<int>(0)) {}
+      listener_(listener) {}
 
 PapAuthenticator::~PapAuthenticator() = default;
 

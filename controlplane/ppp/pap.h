@@ -42,8 +42,11 @@ class PapAuthenticator {
  public:
   enum class State : uint8_t { kIdle, kWaitingForRequest, kVerifying, kSucceeded, kFailed };
 
+  // `config` is referenced, not copied (a million sessions share one): it
+  // must outlive the authenticator.
   PapAuthenticator(const PapConfig& config, const Clock& clock, PacketSink& sink,
                    AuthVerifier& verifier, AuthListener& listener);
+  PapAuthenticator(PapConfig&&, const Clock&, PacketSink&, AuthVerifier&, AuthListener&) = delete;
   ~PapAuthenticator();
   PapAuthenticator(const PapAuthenticator&) = delete;
   PapAuthenticator& operator=(const PapAuthenticator&) = delete;
@@ -69,7 +72,7 @@ class PapAuthenticator {
   void conclude(bool accepted);
   void send_reply(PapCode code, uint8_t identifier);
 
-  PapConfig config_;
+  const PapConfig& config_;
   const Clock& clock_;
   PacketSink& sink_;
   AuthVerifier& verifier_;
@@ -81,6 +84,7 @@ class PapAuthenticator {
   uint8_t reply_identifier_ = 0;
   bool reply_on_wire_ = false;
   // Verifier answers hold a weak reference; replacing this token voids them.
+  // None before start(): sessions that never authenticate allocate none.
   std::shared_ptr<int> token_;
 };
 

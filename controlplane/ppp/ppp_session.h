@@ -110,9 +110,13 @@ using Ipv4Allocator = std::function<std::optional<uint32_t>(const std::string& u
 
 class PppSession final : private LcpListener, private AuthListener, private NcpListener {
  public:
+  // Its LCP and authenticators reference parts of `config`: it must outlive
+  // the session.
   PppSession(const PppSessionConfig& config, const Clock& clock, PacketSink& sink,
              absl::BitGenRef rng, AuthVerifier& verifier, Ipv4Allocator allocator,
              PppSessionListener& listener);
+  PppSession(PppSessionConfig&&, const Clock&, PacketSink&, absl::BitGenRef, AuthVerifier&, Ipv4Allocator,
+             PppSessionListener&) = delete;
   PppSession(const PppSession&) = delete;
   PppSession& operator=(const PppSession&) = delete;
 
