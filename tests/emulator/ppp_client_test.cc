@@ -110,7 +110,9 @@ PppClientConfig client_config(ppp::AuthProtocol auth) {
 class PppClientTest : public ::testing::Test {
  protected:
   void make(const ppp::PppSessionConfig& server, const PppClientConfig& client, std::string password = "wonderland") {
-    server_.emplace(server, clock_, to_client_, rng_, verifier_,
+    server_.reset();  // before its config changes under it
+    server_config_ = server;
+    server_.emplace(server_config_, clock_, to_client_, rng_, verifier_,
                     [](const std::string&) -> std::optional<uint32_t> { return kAllocated; }, server_listener_);
     client_.emplace(client, Credentials{"alice", std::move(password)}, clock_, to_server_, rng_, client_listener_);
   }
@@ -156,6 +158,7 @@ class PppClientTest : public ::testing::Test {
   TableVerifier verifier_;
   ServerListener server_listener_;
   ClientListener client_listener_;
+  ppp::PppSessionConfig server_config_;  // server_ references it
   std::optional<ppp::PppSession> server_;
   std::optional<PppClient> client_;
 };

@@ -91,9 +91,11 @@ PppSessionConfig session_config(uint8_t flags) {
 
 struct Harness {
   explicit Harness(uint8_t flags)
-      : rng(flags),
-        session(session_config(flags), clock, sink, rng, verifier,
+      : config(session_config(flags)),
+        rng(flags),
+        session(config, clock, sink, rng, verifier,
                 [](const std::string&) { return std::optional<uint32_t>(0x0a000042); }, listener) {}
+  const PppSessionConfig config;  // the session references it
   FakeClock clock;
   CheckingSink sink;
   std::mt19937 rng;

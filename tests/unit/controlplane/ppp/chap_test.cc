@@ -70,7 +70,12 @@ TEST(ChapParse, ValueSizePastTheEndIsAnError) {
 class ChapTest : public ::testing::Test {
  protected:
   ChapTest() : rng_(7), chap_(config(), clock_, sink_, rng_, verifier_, listener_) {}
-  static ChapConfig config() {
+  // The authenticator references its config: one that outlives every test.
+  static const ChapConfig& config() {
+    static const ChapConfig c = make_config();
+    return c;
+  }
+  static ChapConfig make_config() {
     ChapConfig c;
     c.name = "lns-test";
     c.retransmit_interval = std::chrono::seconds(3);

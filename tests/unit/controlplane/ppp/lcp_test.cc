@@ -70,7 +70,7 @@ LcpConfig test_config() {
 class LcpTest : public ::testing::Test {
  protected:
   explicit LcpTest(LcpConfig config = test_config())
-      : rng_(42), lcp_(config, clock_, sink_, rng_, listener_) {}
+      : config_(std::move(config)), rng_(42), lcp_(config_, clock_, sink_, rng_, listener_) {}
 
   absl::Status peer_sends(Code code, uint8_t id, std::vector<uint8_t> data = {}) {
     return lcp_.receive(packet_bytes(code, id, std::move(data)));
@@ -97,6 +97,7 @@ class LcpTest : public ::testing::Test {
     lcp_.poll();
   }
 
+  const LcpConfig config_;  // lcp_ references it
   FakeClock clock_;
   RecordingSink sink_;
   std::mt19937 rng_;

@@ -64,7 +64,12 @@ TEST(PapRequestParse, MissingPasswordLengthIsAnError) {
 class PapTest : public ::testing::Test {
  protected:
   PapTest() : pap_(config(), clock_, sink_, verifier_, listener_) {}
-  static PapConfig config() {
+  // The authenticator references its config: one that outlives every test.
+  static const PapConfig& config() {
+    static const PapConfig c = make_config();
+    return c;
+  }
+  static PapConfig make_config() {
     PapConfig c;
     c.timeout = std::chrono::seconds(20);
     c.success_message = "welcome";

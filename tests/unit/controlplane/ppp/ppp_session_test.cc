@@ -70,7 +70,9 @@ class SessionTest : public ::testing::Test {
   void make(PppSessionConfig config = default_config(),
             FakePeer::Behaviour behaviour = FakePeer::Behaviour{}) {
     peer_.emplace(behaviour);
-    session_.emplace(config, clock_, sink_, rng_, verifier_,
+    session_.reset();  // before its config changes under it
+    config_ = std::move(config);
+    session_.emplace(config_, clock_, sink_, rng_, verifier_,
                      [this](const std::string& user) -> std::optional<uint32_t> {
                        allocated_for_.push_back(user);
                        return address_available_ ? std::optional<uint32_t>(kAllocated)
@@ -115,6 +117,7 @@ class SessionTest : public ::testing::Test {
   TableVerifier verifier_;
   RecordingSessionListener listener_;
   std::optional<FakePeer> peer_;
+  PppSessionConfig config_;  // the session references it
   std::optional<PppSession> session_;
   std::vector<std::string> allocated_for_;
   bool address_available_ = true;
@@ -313,7 +316,8 @@ TEST(SessionLoopback, LoopedCircuitIsDetected) {
   std::mt19937_64 rng(5);
   TableVerifier verifier;
   RecordingSessionListener listener;
-  PppSession session(default_config(), clock, sink, rng, verifier, nullptr, listener);
+  const PppSessionConfig config = default_config();
+  PppSession session(config, clock, sink, rng, verifier, nullptr, listener);
   session.start();
   for (int i = 0; i < 200 && !sink.queue.empty() && listener.downs.empty(); ++i) {
     Frame f = sink.queue.front();
