@@ -290,14 +290,18 @@ void Dataplane::flush_stage(InjectStage& s) {
   // transmit() kept n within the room the ring had, and only the worker
   // dequeues meanwhile, so all of them fit.
   const unsigned sent = rte_ring_enqueue_burst(s.ring, reinterpret_cast<void**>(s.pkts), s.n, nullptr);
+  inject_refused_ += s.n - sent;
   for (unsigned i = sent; i < s.n; ++i) rte_pktmbuf_free(s.pkts[i]);
   s.room = s.room > sent ? s.room - sent : 0;
   s.n = 0;
 }
 
-void Dataplane::flush_injected() {
+unsigned Dataplane::flush_injected() {
   flush_stage(stage_access_);
   flush_stage(stage_core_);
+  const unsigned refused = inject_refused_;
+  inject_refused_ = 0;
+  return refused;
 }
 
 }  // namespace lns::dp

@@ -62,8 +62,10 @@ class Dataplane {
   // has no room for it.
   bool transmit(Side side, rte_mbuf* m);
   // Hands every staged packet to the inject rings; the control plane calls
-  // it at the end of each pass.
-  void flush_injected();
+  // it at the end of each pass. Returns how many the rings refused (and
+  // were freed) since the last call: none while the control plane is the
+  // only producer.
+  unsigned flush_injected();
   // How many more packets transmit() can take now (ring room less what is staged).
   unsigned inject_room(Side side);
   static constexpr unsigned kInjectBatch = 32;
@@ -102,6 +104,7 @@ class Dataplane {
   };
   InjectStage& stage(Side side) { return side == Side::kAccess ? stage_access_ : stage_core_; }
   void flush_stage(InjectStage& s);
+  unsigned inject_refused_ = 0;  // since the last flush_injected()
   InjectStage stage_access_;
   InjectStage stage_core_;
   std::vector<SessionCounters> counters_;

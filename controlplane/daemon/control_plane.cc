@@ -65,7 +65,7 @@ uint32_t ControlPlane::poll() {
   const size_t timers =
       subscribers_->poll(std::min(kTimersPerPass, dp_.inject_room(dp::Side::kAccess) / kRepliesPerFrame));
   dp_.sessions().reclaim();
-  dp_.flush_injected();
+  stats_.inject_failed += dp_.flush_injected();
   return n + static_cast<uint32_t>(timers);
 }
 

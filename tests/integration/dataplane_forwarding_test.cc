@@ -401,7 +401,7 @@ TEST_F(ForwardingTest, InjectedFramesAreStagedInOrderAndRefusedWhenTheRingIsFull
   EXPECT_EQ(r_->dp().inject_room(Side::kAccess), 1023u - 3u);
   r_->poll();
   EXPECT_TRUE(r_->collect(Side::kAccess).empty()) << "staged, not yet in the ring";
-  r_->dp().flush_injected();
+  EXPECT_EQ(r_->dp().flush_injected(), 0u) << "the ring refused none";
   r_->poll();
   EXPECT_EQ(r_->collect(Side::kAccess), sent);
 
@@ -416,7 +416,7 @@ TEST_F(ForwardingTest, InjectedFramesAreStagedInOrderAndRefusedWhenTheRingIsFull
   }
   EXPECT_EQ(accepted, 1023u);
   EXPECT_EQ(r_->dp().inject_room(Side::kAccess), 0u);
-  r_->dp().flush_injected();
+  EXPECT_EQ(r_->dp().flush_injected(), 0u) << "transmit() refused what would not fit";
   std::vector<Bytes> wire;
   for (int i = 0; i < 64 && wire.size() < sent.size(); ++i) {
     r_->poll();
