@@ -7,6 +7,8 @@
 #include <rte_eal.h>
 #include <rte_malloc.h>
 
+#include "common/touch_pages.h"
+
 namespace lns::dp {
 namespace {
 constexpr size_t kHugePage = size_t{2} << 20;
@@ -18,9 +20,7 @@ constexpr size_t kHugePage = size_t{2} << 20;
 // thread's time while lnsd set up 1,000,000 sessions without hugepages.
 void populate(void* p, size_t bytes) {
   if (madvise(p, bytes, MADV_POPULATE_WRITE) == 0) return;
-  // Kernels before 5.14: touch every 4 KiB page.
-  auto* b = static_cast<volatile uint8_t*>(p);
-  for (size_t off = 0; off < bytes; off += 4096) b[off] = 0;
+  touch_pages(p, bytes);  // kernels before 5.14
 }
 }  // namespace
 

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "absl/strings/str_format.h"
+#include "common/touch_pages.h"
 
 namespace lns {
 namespace {
@@ -55,10 +56,7 @@ absl::StatusOr<double> prefault_heap(size_t mib) {
   for (size_t done = 0; done < bytes; done += kChunk) {
     void* p = std::malloc(kChunk);
     if (p == nullptr) break;
-    // A write per page, through volatile: a memset of memory that is only
-    // freed afterwards is a dead store the compiler may drop.
-    volatile char* v = static_cast<volatile char*>(p);
-    for (size_t off = 0; off < kChunk; off += 4096) v[off] = 0;
+    touch_pages(p, kChunk);
     chunks.push_back(p);
   }
   for (void* p : chunks) std::free(p);
