@@ -230,9 +230,12 @@ void Dataplane::close_ports() {
 
 SessionTotals Dataplane::session_totals(uint32_t slot) const {
   SessionTotals t;
+  const uint32_t pos = sessions_->upstream_position(slot);
   for (const SessionCounters& c : counters_) {
-    t.up_packets += c.up[slot].up.packets;
-    t.up_bytes += c.up[slot].up.bytes;
+    if (pos != UpstreamCells::kNone) {
+      t.up_packets += c.up[pos].up.packets;
+      t.up_bytes += c.up[pos].up.bytes;
+    }
     t.down_packets += c.down[slot].down.packets;
     t.down_bytes += c.down[slot].down.bytes;
   }
@@ -242,7 +245,8 @@ SessionTotals Dataplane::session_totals(uint32_t slot) const {
 
 void Dataplane::on_slot_recycled(void* ctx, uint32_t slot) {
   auto* d = static_cast<Dataplane*>(ctx);
-  for (const SessionCounters& c : d->counters_) c.up[slot].up = c.down[slot].down = TrafficCounter{};
+  // The upstream cells zero their counters when the position is released.
+  for (const SessionCounters& c : d->counters_) c.down[slot].down = TrafficCounter{};
   for (uint64_t* c : d->session_drops_) c[slot] = 0;
 }
 

@@ -60,12 +60,16 @@ struct alignas(16) UpstreamGuard {
   uint32_t lac_ipv4_be;         // outer source must match
   uint32_t subscriber_ipv4_be;  // anti-spoofing: inner source must match
   uint16_t lac_port_be;
-  uint16_t flags;
-  uint32_t reserved;
+  uint8_t flags;    // the SessionFlags, which fit a byte
+  // In the first cell of a line of UpstreamCells: how many keys probe past
+  // this line (see UpstreamCells). Unused in the second.
+  uint8_t passing;
+  uint32_t key;     // SessionTable::upstream_key; 0 while the cell is free
 };
 static_assert(sizeof(UpstreamGuard) == 16);
+static_assert(kAnswerLcpEcho < 256, "UpstreamGuard::flags is a byte");
 
-// Per-session traffic in one direction, per worker, indexed by slot: plain
+// Per-session traffic in one direction, per worker: plain
 // counters because only the owning worker writes them. Upstream counters sit
 // in the worker's UpstreamCell lane, downstream ones in an array of their
 // own (a packet touches one direction only).
@@ -107,8 +111,8 @@ struct alignas(32) DownstreamCell {
 static_assert(sizeof(DownstreamCell) == 32);
 
 struct SessionCounters {
-  UpstreamCell* up = nullptr;      // the worker's lane: capacity + 1 cells, slot 0 unused
-  DownstreamCell* down = nullptr;  // likewise
+  UpstreamCell* up = nullptr;      // the worker's lane of UpstreamCells, by position
+  DownstreamCell* down = nullptr;  // the worker's lane: capacity + 1 cells by slot, slot 0 unused
 };
 
 }  // namespace lns::dp

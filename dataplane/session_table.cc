@@ -22,8 +22,7 @@ namespace {
 }  // namespace
 
 size_t SessionTable::memory_bytes() const {
-  size_t total = entries_memory_.bytes() + headers_->memory_bytes();
-  for (const auto& m : lanes_memory_) total += m->bytes();
+  size_t total = entries_memory_.bytes() + headers_->memory_bytes() + upstream_.memory_bytes();
   for (const auto& m : down_lanes_memory_) total += m->bytes();
   return total;
 }
@@ -44,14 +43,9 @@ absl::StatusOr<std::unique_ptr<SessionTable>> SessionTable::create(const Session
     return absl::ResourceExhaustedError(
         absl::StrFormat("cannot allocate %u session entries", cfg.capacity));
   if (cfg.lanes == 0) return absl::InvalidArgumentError("a session table needs at least one lane");
+  if (absl::Status st = t->upstream_.init(cfg.capacity, cfg.lanes, cfg.socket_id); !st.ok()) return st;
+  t->position_of_slot_.assign(cfg.capacity + 1, UpstreamCells::kNone);
   for (uint16_t lane = 0; lane < cfg.lanes; ++lane) {
-    auto& memory = t->lanes_memory_.emplace_back(std::make_unique<TableMemory>());
-    auto* cells = static_cast<UpstreamCell*>(
-        memory->allocate("lns_upstream_lane", sizeof(UpstreamCell) * (cfg.capacity + 1), cfg.socket_id));
-    if (cells == nullptr)
-      return absl::ResourceExhaustedError(
-          absl::StrFormat("cannot allocate lane %u of %u session guards", lane, cfg.capacity));
-    t->lanes_.push_back(cells);
     auto& down_memory = t->down_lanes_memory_.emplace_back(std::make_unique<TableMemory>());
     auto* down = static_cast<DownstreamCell*>(down_memory->allocate(
         "lns_downstream_lane", sizeof(DownstreamCell) * (cfg.capacity + 1), cfg.socket_id));
@@ -93,7 +87,9 @@ SessionTable::~SessionTable() {
 }
 
 void SessionTable::store_lane_flags(uint32_t slot, uint16_t flags) {
-  for (UpstreamCell* lane : lanes_) __atomic_store_n(&lane[slot].guard.flags, flags, __ATOMIC_RELEASE);
+  const uint32_t pos = position_of_slot_[slot];
+  for (uint16_t lane = 0; lane < upstream_.lanes(); ++lane)
+    __atomic_store_n(&upstream_.guard(lane, pos).flags, static_cast<uint8_t>(flags), __ATOMIC_RELEASE);
   for (DownstreamCell* lane : down_lanes_) __atomic_store_n(&lane[slot].flags, flags, __ATOMIC_RELEASE);
 }
 
@@ -209,7 +205,7 @@ absl::StatusOr<uint32_t> SessionTable::add(const SessionSpec& spec) {
   if (spec.ipv6_prefix_len > 64)
     return absl::InvalidArgumentError("IPv6 prefix longer than /64");
   const uint32_t ukey = upstream_key(spec.tunnel_id, spec.session_id);
-  if (upstream_.get(ukey) != kNoSession)
+  if (lookup_upstream(spec.tunnel_id, spec.session_id) != kNoSession)
     return absl::AlreadyExistsError(
         absl::StrFormat("session %u/%u already exists", spec.tunnel_id, spec.session_id));
   if (spec.subscriber_ipv4 != 0 && lookup_ipv4(spec.subscriber_ipv4) != kNoSession)
@@ -251,13 +247,11 @@ absl::StatusOr<uint32_t> SessionTable::add(const SessionSpec& spec) {
     headers_->release(down_lanes_[0][slot].header);
     return st;
   };
-  for (UpstreamCell* lane : lanes_) {
-    UpstreamGuard& g = lane[slot].guard;
-    g.lac_ipv4_be = __builtin_bswap32(spec.lac_ipv4);
-    g.lac_port_be = __builtin_bswap16(spec.lac_port);
-    g.subscriber_ipv4_be = __builtin_bswap32(spec.subscriber_ipv4);
-    __atomic_store_n(&g.flags, spec.flags, __ATOMIC_RELEASE);
-  }
+  UpstreamGuard guard{};
+  guard.lac_ipv4_be = __builtin_bswap32(spec.lac_ipv4);
+  guard.lac_port_be = __builtin_bswap16(spec.lac_port);
+  guard.subscriber_ipv4_be = __builtin_bswap32(spec.subscriber_ipv4);
+  guard.flags = static_cast<uint8_t>(spec.flags);
 
   if (spec.subscriber_ipv4 != 0 && !ipv4_.set(spec.subscriber_ipv4, slot))
     return fail(absl::ResourceExhaustedError("out of memory for the IPv4 index"));
@@ -273,10 +267,18 @@ absl::StatusOr<uint32_t> SessionTable::add(const SessionSpec& spec) {
       return fail(absl::ResourceExhaustedError("IPv6 prefix table full"));
     }
   }
-  if (!upstream_.set(ukey, slot)) {
+  // Published last: from here on workers forward the session's traffic.
+  auto pos = upstream_.insert(ukey, slot, guard);
+  if (!pos.ok()) {
     if (spec.subscriber_ipv4 != 0) ipv4_.clear(spec.subscriber_ipv4);
-    return fail(absl::ResourceExhaustedError("out of memory for the upstream index"));
+    if (spec.ipv6_prefix_len != 0) {
+      auto h = v6_table_for(spec.ipv6_prefix_len, false);
+      const uint64_t key = load_top64(spec.ipv6_prefix.data()) & prefix_mask(spec.ipv6_prefix_len);
+      if (h.ok() && *h != nullptr) rte_hash_del_key(*h, &key);
+    }
+    return fail(pos.status());
   }
+  position_of_slot_[slot] = *pos;
   free_slots_.pop_back();
   specs_[slot] = spec;
   ++live_;
@@ -288,7 +290,7 @@ absl::Status SessionTable::remove(uint16_t tunnel_id, uint16_t session_id) {
   if (slot == kNoSession)
     return absl::NotFoundError(absl::StrFormat("no session %u/%u", tunnel_id, session_id));
   const SessionSpec& spec = specs_[slot];
-  upstream_.clear(upstream_key(tunnel_id, session_id));
+  upstream_.unpublish(position_of_slot_[slot]);
   __atomic_store_n(&entries_[slot].flags, uint16_t{0}, __ATOMIC_RELEASE);
   store_lane_flags(slot, 0);
   if (spec.subscriber_ipv4 != 0) ipv4_.clear(spec.subscriber_ipv4);
@@ -317,6 +319,7 @@ absl::Status SessionTable::remove(uint16_t tunnel_id, uint16_t session_id) {
 
 absl::Status SessionTable::set_flags(uint32_t slot, uint16_t flags) {
   if (slot == kNoSession || slot > capacity_) return absl::InvalidArgumentError("bad slot");
+  if (position_of_slot_[slot] == UpstreamCells::kNone) return absl::FailedPreconditionError("slot not in use");
   specs_[slot].flags = flags;
   __atomic_store_n(&entries_[slot].flags, flags, __ATOMIC_RELEASE);
   store_lane_flags(slot, flags);
@@ -325,12 +328,14 @@ absl::Status SessionTable::set_flags(uint32_t slot, uint16_t flags) {
 
 absl::Status SessionTable::set_subscriber_ipv4(uint32_t slot, uint32_t ipv4) {
   if (slot == kNoSession || slot > capacity_) return absl::InvalidArgumentError("bad slot");
+  if (position_of_slot_[slot] == UpstreamCells::kNone) return absl::FailedPreconditionError("slot not in use");
   SessionSpec& spec = specs_[slot];
   if (ipv4 != 0 && ipv4 != spec.subscriber_ipv4 && lookup_ipv4(ipv4) != kNoSession)
     return absl::AlreadyExistsError("subscriber IPv4 address already in use");
   if (spec.subscriber_ipv4 != 0) ipv4_.clear(spec.subscriber_ipv4);
-  for (UpstreamCell* lane : lanes_)
-    __atomic_store_n(&lane[slot].guard.subscriber_ipv4_be, __builtin_bswap32(ipv4), __ATOMIC_RELEASE);
+  for (uint16_t lane = 0; lane < upstream_.lanes(); ++lane)
+    __atomic_store_n(&upstream_.guard(lane, position_of_slot_[slot]).subscriber_ipv4_be, __builtin_bswap32(ipv4),
+                     __ATOMIC_RELEASE);
   spec.subscriber_ipv4 = ipv4;
   if (ipv4 != 0 && !ipv4_.set(ipv4, slot)) return absl::ResourceExhaustedError("out of memory for the IPv4 index");
   return absl::OkStatus();
@@ -407,6 +412,8 @@ void SessionTable::recycle(uint32_t slot) {
   // No worker reads the slot's cells any more, so none reads their header
   // through it.
   headers_->release(down_lanes_[0][slot].header);
+  upstream_.release(position_of_slot_[slot], upstream_key(specs_[slot].tunnel_id, specs_[slot].session_id));
+  position_of_slot_[slot] = UpstreamCells::kNone;
   specs_[slot] = SessionSpec{};
   free_slots_.push_back(slot);
   ++recycled_;

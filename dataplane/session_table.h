@@ -1,8 +1,9 @@
 // The lock-free session tables: the control-plane thread is the only writer,
-// workers read without locks. Upstream lookup is a direct index by our own
-// tunnel and session IDs, downstream IPv4 a direct index by subscriber
-// address (both DirectIndex32: we hand out IDs and addresses densely, and it
-// beat rte_hash and rte_lpm in tests/bench/lookup_bench.cc); IPv6 is an
+// workers read without locks. Upstream lookup finds the session's
+// UpstreamCell by our own tunnel and session IDs in an open-addressed table
+// of the cells themselves (UpstreamCells); downstream IPv4 is a direct index
+// by subscriber address (DirectIndex32: we hand out addresses densely, and
+// it beat rte_hash and rte_lpm in tests/bench/lookup_bench.cc); IPv6 is an
 // rte_hash per delegated prefix length. Freed slots go through an RCU QSBR
 // defer queue, so a worker never sees a slot reused under it.
 #pragma once
@@ -23,6 +24,7 @@
 #include "dataplane/encap_header.h"
 #include "dataplane/session_entry.h"
 #include "dataplane/table_memory.h"
+#include "dataplane/upstream_cells.h"
 
 struct rte_rcu_qsbr;
 struct rte_rcu_qsbr_dq;
@@ -109,17 +111,21 @@ class SessionTable {
   static uint32_t upstream_key(uint16_t tunnel_id, uint16_t session_id) {
     return (uint32_t{tunnel_id} << 16) | session_id;
   }
+  // The session's slot (kNoSession: none), as lane 0 sees it.
   uint32_t lookup_upstream(uint16_t tunnel_id, uint16_t session_id) const {
-    return upstream_.get(upstream_key(tunnel_id, session_id));
+    const uint32_t pos = upstream_.find(upstream_.lane(0), upstream_key(tunnel_id, session_id));
+    return pos == UpstreamCells::kNone ? kNoSession : upstream_.slot_at(pos);
   }
   uint32_t lookup_ipv4(uint32_t dst_host_order) const { return ipv4_.get(dst_host_order); }
-  // For staged burst processing: prefetch these before the lookups.
-  const void* upstream_cell(uint16_t tunnel_id, uint16_t session_id) const {
-    return upstream_.cell(upstream_key(tunnel_id, session_id));
-  }
   const void* ipv4_cell(uint32_t dst_host_order) const { return ipv4_.cell(dst_host_order); }
-  // The indexes themselves, for lookups staged over a burst (keys as above).
-  const DirectIndex32& upstream_index() const { return upstream_; }
+  // The upstream cells, which workers search by key in their own lane.
+  const UpstreamCells& upstream_cells() const { return upstream_; }
+  // A live slot's position among the upstream cells (UpstreamCells::kNone
+  // for a free slot); control plane only.
+  uint32_t upstream_position(uint32_t slot) const {
+    return slot == kNoSession || slot > capacity_ ? UpstreamCells::kNone : position_of_slot_[slot];
+  }
+  // The IPv4 index, for lookups staged over a burst.
   const DirectIndex32& ipv4_index() const { return ipv4_; }
   // Longest match over the (at most kMaxV6Lengths) prefix lengths in use.
   uint32_t lookup_ipv6(const uint8_t* dst) const {
@@ -141,19 +147,25 @@ class SessionTable {
     return best;
   }
   const SessionEntry& entry(uint32_t slot) const { return entries_[slot]; }
-  // A worker's lane (0 .. lanes - 1): its copy of the guards, and its
-  // upstream counters, which only that worker writes.
-  UpstreamCell* upstream_lane(uint16_t lane) const { return lane < lanes_.size() ? lanes_[lane] : nullptr; }
+  // A worker's lane (0 .. lanes - 1) of upstream cells, by position: its
+  // copy of the guards, and its upstream counters, which only it writes.
+  UpstreamCell* upstream_lane(uint16_t lane) const { return upstream_.lane(lane); }
   DownstreamCell* downstream_lane(uint16_t lane) const {
     return lane < down_lanes_.size() ? down_lanes_[lane] : nullptr;
   }
   // The tunnels' shared encapsulation headers, which DownstreamCell::header indexes.
   const EncapHeader* encap_headers() const { return headers_->headers(); }
   const EncapHeaderPool& header_pool() const { return *headers_; }
-  uint16_t lanes() const { return static_cast<uint16_t>(lanes_.size()); }
-  const UpstreamGuard& guard(uint32_t slot, uint16_t lane = 0) const { return lanes_[lane][slot].guard; }
+  uint16_t lanes() const { return upstream_.lanes(); }
+  // A live slot's guard.
+  const UpstreamGuard& guard(uint32_t slot, uint16_t lane = 0) const {
+    return upstream_.lane(lane)[position_of_slot_[slot]].guard;
+  }
   static uint16_t guard_flags(const UpstreamGuard& g) { return __atomic_load_n(&g.flags, __ATOMIC_ACQUIRE); }
-  uint16_t guard_flags(uint32_t slot, uint16_t lane = 0) const { return guard_flags(guard(slot, lane)); }
+  // 0 for a slot that is not in use.
+  uint16_t guard_flags(uint32_t slot, uint16_t lane = 0) const {
+    return upstream_position(slot) == UpstreamCells::kNone ? 0 : guard_flags(guard(slot, lane));
+  }
   uint16_t flags(uint32_t slot) const {
     return __atomic_load_n(&entries_[slot].flags, __ATOMIC_ACQUIRE);
   }
@@ -188,14 +200,13 @@ class SessionTable {
   AccessEncap encap_;
   TableMemory entries_memory_;
   SessionEntry* entries_ = nullptr;  // capacity_ + 1, slot 0 unused, in entries_memory_
-  std::vector<std::unique_ptr<TableMemory>> lanes_memory_;
-  std::vector<UpstreamCell*> lanes_;  // each capacity_ + 1 cells, like entries_
   std::vector<std::unique_ptr<TableMemory>> down_lanes_memory_;
   std::vector<DownstreamCell*> down_lanes_;  // likewise
   std::unique_ptr<EncapHeaderPool> headers_;
   std::vector<SessionSpec> specs_;   // control-plane copy, by slot
   std::vector<uint32_t> free_slots_;
-  DirectIndex32 upstream_;
+  UpstreamCells upstream_;
+  std::vector<uint32_t> position_of_slot_;  // UpstreamCells::kNone while free
   DirectIndex32 ipv4_;
   std::array<V6Table, kMaxV6Lengths> v6_{};
   std::atomic<int> v6_count_{0};

@@ -188,7 +188,7 @@ class Worker {
   uint32_t classify_encap(const rte_mbuf* m, uint32_t* dst) const;
   // Forward a classified packet; false (packet untouched) when the session
   // says otherwise and the general path must decide.
-  bool decap_fast(rte_mbuf* m, uint32_t slot, uint32_t inner_off);
+  bool decap_fast(rte_mbuf* m, UpstreamCell& cell, uint32_t inner_off);
   bool encap_fast(rte_mbuf* m, uint32_t slot, uint32_t ip_len);
   void upstream(rte_mbuf* m, bool reassembled);
   void downstream(rte_mbuf* m);

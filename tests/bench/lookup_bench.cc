@@ -1,7 +1,8 @@
 // lns_lookup_bench: the session-table alternatives side by side, on the
 // same keys (session_layout) queried in the same random order.
 //   upstream  (tunnel ID, session ID) -> slot:
-//     direct    SessionTable::lookup_upstream (two-level array by our IDs)
+//     direct    SessionTable::lookup_upstream (UpstreamCells: open addressing,
+//               the key in the cell)
 //     hash      rte_hash, lock-free readers, key tunnel<<16|session
 //   downstream IPv4 destination -> slot:
 //     lpm       rte_lpm of /32s (what SessionTable::lookup_ipv4 uses)

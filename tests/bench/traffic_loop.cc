@@ -124,8 +124,9 @@ absl::StatusOr<TrafficResult> TrafficLoop::run(const TrafficSpec& spec, const Si
         touch(table.entry(slot).encap);
         touch(&table.entry(slot).lcp_magic);  // the second line
       }
-      if (spec.pretouch & kTouchCounters) touch(f.upstream ? &counters.up[slot].up : &counters.down[slot].down);
-      if (spec.pretouch & kTouchEntry) touch(&counters.up[slot].guard);
+      const uint32_t pos = table.upstream_position(slot);
+      if (spec.pretouch & kTouchCounters) touch(f.upstream ? &counters.up[pos].up : &counters.down[slot].down);
+      if (spec.pretouch & kTouchEntry) touch(&counters.up[pos].guard);
     }
     touch_sink = sink;
   };

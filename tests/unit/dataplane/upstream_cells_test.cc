@@ -1,0 +1,235 @@
+// UpstreamCells on its own: keys found where they were put, in every lane;
+// collisions probing past full lines; the `passing` counts that end a miss
+// after one line; positions held until release; and a churn run checked
+// against a plain map. Runs inside dataplane_session_table_test (EAL).
+#include "dataplane/upstream_cells.h"
+
+#include <map>
+#include <random>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+namespace lns::dp {
+namespace {
+
+UpstreamGuard guard_for(uint32_t key) {
+  UpstreamGuard g{};
+  g.lac_ipv4_be = key ^ 0x5a5a5a5a;
+  g.subscriber_ipv4_be = ~key;
+  g.lac_port_be = static_cast<uint16_t>(key);
+  g.flags = kForwardIpv4;
+  return g;
+}
+
+// Keys whose probe starts at `line`, found by trying candidates in order.
+std::vector<uint32_t> keys_homed_at(const UpstreamCells& c, uint32_t line, size_t n) {
+  std::vector<uint32_t> out;
+  for (uint32_t k = 1; out.size() < n; ++k)
+    if (c.home_line(k) == line) out.push_back(k);
+  return out;
+}
+
+// What every line's `passing` count must be, recomputed from where the
+// keys sit: a key at distance d from its home passes d lines.
+std::vector<uint32_t> expected_passing(const UpstreamCells& c, const std::map<uint32_t, uint32_t>& pos_of) {
+  const uint32_t lines = c.positions() / 2;
+  std::vector<uint32_t> want(lines, 0);
+  for (const auto& [key, pos] : pos_of)
+    for (uint32_t l = c.home_line(key); l != pos / 2; l = (l + 1) % lines) ++want[l];
+  return want;
+}
+
+TEST(UpstreamCells, SizesToFourPositionsPerKey) {
+  UpstreamCells c;
+  ASSERT_TRUE(c.init(1000, 1, 0).ok());
+  EXPECT_EQ(c.positions(), 4096u);
+  UpstreamCells one;
+  ASSERT_TRUE(one.init(1, 1, 0).ok());
+  EXPECT_EQ(one.positions(), 4u);
+  EXPECT_FALSE(one.init(1, 1, 0).ok());
+  UpstreamCells none;
+  EXPECT_FALSE(none.init(0, 1, 0).ok());
+  EXPECT_FALSE(none.init(8, 0, 0).ok());
+}
+
+TEST(UpstreamCells, FindsEveryKeyWithItsSlotAndGuardInEveryLane) {
+  constexpr uint16_t kLanes = 3;
+  UpstreamCells c;
+  ASSERT_TRUE(c.init(4096, kLanes, 0).ok());
+  std::mt19937 rng(7);
+  std::map<uint32_t, uint32_t> pos_of;
+  std::vector<uint32_t> keys;
+  // Dense IDs of a few tunnels (what lnsd hands out) and scattered ones.
+  for (uint32_t t = 1; t <= 4; ++t)
+    for (uint32_t s = 1; s <= 512; ++s) keys.push_back(t << 16 | s);
+  while (keys.size() < 4096) {
+    const uint32_t k = rng() | 1;
+    if (std::find(keys.begin(), keys.end(), k) == keys.end()) keys.push_back(k);
+  }
+  for (size_t i = 0; i < keys.size(); ++i) {
+    auto pos = c.insert(keys[i], static_cast<uint32_t>(i + 1), guard_for(keys[i]));
+    ASSERT_TRUE(pos.ok()) << pos.status();
+    pos_of[keys[i]] = *pos;
+  }
+  for (size_t i = 0; i < keys.size(); ++i) {
+    const uint32_t k = keys[i];
+    for (uint16_t lane = 0; lane < kLanes; ++lane) {
+      const uint32_t pos = c.find(c.lane(lane), k);
+      ASSERT_EQ(pos, pos_of[k]) << "key " << k << " lane " << lane;
+      const UpstreamGuard& g = c.lane(lane)[pos].guard;
+      EXPECT_EQ(g.key, k);
+      EXPECT_EQ(g.lac_ipv4_be, guard_for(k).lac_ipv4_be);
+      EXPECT_EQ(g.subscriber_ipv4_be, guard_for(k).subscriber_ipv4_be);
+      EXPECT_EQ(g.lac_port_be, guard_for(k).lac_port_be);
+      EXPECT_EQ(g.flags, kForwardIpv4);
+    }
+    EXPECT_EQ(c.slot_at(pos_of[k]), i + 1);
+  }
+  // Absent keys, and key 0 (a free cell's), are never found.
+  EXPECT_EQ(c.find(c.lane(0), 0), UpstreamCells::kNone);
+  EXPECT_EQ(c.find(c.lane(0), 5u << 16 | 1), UpstreamCells::kNone);
+  EXPECT_FALSE(c.insert(0, 1, guard_for(0)).ok());
+  EXPECT_FALSE(c.insert(6u << 16 | 1, 0, guard_for(1)).ok());  // slot 0 marks a free cell
+  const std::vector<uint32_t> want = expected_passing(c, pos_of);
+  for (uint32_t line = 0; line < want.size(); ++line) ASSERT_EQ(c.passing(line), want[line]) << "line " << line;
+}
+
+TEST(UpstreamCells, CollidingKeysProbePastFullLinesAndAMissStopsAtTheFirstUnpassedLine) {
+  UpstreamCells c;
+  ASSERT_TRUE(c.init(64, 1, 0).ok());
+  const uint32_t home = 10;
+  const std::vector<uint32_t> keys = keys_homed_at(c, home, 6);
+  std::map<uint32_t, uint32_t> pos_of;
+  for (uint32_t i = 0; i < 5; ++i) {
+    auto pos = c.insert(keys[i], i + 1, guard_for(keys[i]));
+    ASSERT_TRUE(pos.ok());
+    pos_of[keys[i]] = *pos;
+  }
+  // Two to a line: the home line and the next are full, the fifth key is
+  // two lines on.
+  EXPECT_EQ(pos_of[keys[0]] / 2, home);
+  EXPECT_EQ(pos_of[keys[1]] / 2, home);
+  EXPECT_EQ(pos_of[keys[2]] / 2, home + 1);
+  EXPECT_EQ(pos_of[keys[4]] / 2, home + 2);
+  EXPECT_EQ(c.passing(home), 3);
+  EXPECT_EQ(c.passing(home + 1), 1);
+  EXPECT_EQ(c.passing(home + 2), 0);
+  for (uint32_t i = 0; i < 5; ++i) EXPECT_EQ(c.find(c.lane(0), keys[i]), pos_of[keys[i]]);
+  EXPECT_EQ(c.find(c.lane(0), keys[5]), UpstreamCells::kNone);
+  // A key homed where nothing passes is decided in its home line.
+  const uint32_t lonely = keys_homed_at(c, home + 2, 1)[0];
+  EXPECT_EQ(c.find(c.lane(0), lonely), UpstreamCells::kNone);
+
+  // Releasing a key in the home line frees its cell and un-counts nothing
+  // (it passed no line); the key behind it is still found, and the next
+  // insert with that home takes the freed cell.
+  c.unpublish(pos_of[keys[1]]);
+  c.release(pos_of[keys[1]], keys[1]);
+  EXPECT_EQ(c.passing(home), 3);
+  EXPECT_EQ(c.find(c.lane(0), keys[4]), pos_of[keys[4]]);
+  auto again = c.insert(keys[5], 9, guard_for(keys[5]));
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(*again, pos_of[keys[1]]);
+  // Releasing the farthest key gives back the lines it passed.
+  c.unpublish(pos_of[keys[4]]);
+  c.release(pos_of[keys[4]], keys[4]);
+  EXPECT_EQ(c.passing(home), 2);
+  EXPECT_EQ(c.passing(home + 1), 0);
+  EXPECT_EQ(c.find(c.lane(0), keys[4]), UpstreamCells::kNone);
+  EXPECT_EQ(c.find(c.lane(0), keys[2]), pos_of[keys[2]]);
+}
+
+TEST(UpstreamCells, AnUnpublishedPositionKeepsItsCountersUntilReleased) {
+  UpstreamCells c;
+  ASSERT_TRUE(c.init(16, 2, 0).ok());
+  const uint32_t key = 3u << 16 | 7;
+  auto first = c.insert(key, 1, guard_for(key));
+  ASSERT_TRUE(first.ok());
+  c.lane(1)[*first].up = {4, 400};  // a worker still counting into it
+  c.unpublish(*first);
+  EXPECT_EQ(c.find(c.lane(0), key), UpstreamCells::kNone);
+  EXPECT_EQ(c.find(c.lane(1), key), UpstreamCells::kNone);
+  EXPECT_EQ(c.lane(1)[*first].up.packets, 4u);
+  // The same IDs handed out again before the grace period ends get
+  // another cell: the old one may still be written.
+  auto second = c.insert(key, 2, guard_for(key));
+  ASSERT_TRUE(second.ok());
+  EXPECT_NE(*second, *first);
+  EXPECT_EQ(c.find(c.lane(1), key), *second);
+  c.release(*first, key);
+  EXPECT_EQ(c.lane(1)[*first].up.packets, 0u);
+  EXPECT_EQ(c.lane(1)[*first].guard.lac_ipv4_be, 0u);
+  EXPECT_EQ(c.find(c.lane(1), key), *second);
+  EXPECT_EQ(c.slot_at(*second), 2u);
+}
+
+TEST(UpstreamCells, RefusesAKeyThatWouldLandBeyondTheProbeLimit) {
+  UpstreamCells c;
+  ASSERT_TRUE(c.init(512, 1, 0).ok());
+  const uint32_t n = 2 * UpstreamCells::kMaxProbeLines;
+  const std::vector<uint32_t> keys = keys_homed_at(c, 100, n + 1);
+  for (uint32_t i = 0; i < n; ++i) ASSERT_TRUE(c.insert(keys[i], i + 1, guard_for(keys[i])).ok()) << i;
+  std::vector<uint8_t> before;
+  for (uint32_t l = 0; l < c.positions() / 2; ++l) before.push_back(c.passing(l));
+  auto refused = c.insert(keys[n], n + 1, guard_for(keys[n]));
+  EXPECT_EQ(refused.status().code(), absl::StatusCode::kResourceExhausted);
+  for (uint32_t l = 0; l < c.positions() / 2; ++l) ASSERT_EQ(c.passing(l), before[l]) << "line " << l;
+  for (uint32_t i = 0; i < n; ++i) EXPECT_NE(c.find(c.lane(0), keys[i]), UpstreamCells::kNone) << i;
+  EXPECT_EQ(c.find(c.lane(0), keys[n]), UpstreamCells::kNone);
+}
+
+// Sessions come and go for hours: after every step the table must agree
+// with a plain map, and the passing counts with the keys' placement.
+TEST(UpstreamCells, ChurnAtFullCapacityAgreesWithAMap) {
+  constexpr uint32_t kCapacity = 2048;
+  UpstreamCells c;
+  ASSERT_TRUE(c.init(kCapacity, 1, 0).ok());
+  std::mt19937 rng(11);
+  std::map<uint32_t, uint32_t> pos_of;  // live keys
+  std::vector<std::pair<uint32_t, uint32_t>> held;  // unpublished (key, position), released later
+  uint32_t slot = 0;
+  for (int step = 0; step < 40000; ++step) {
+    const bool add = pos_of.size() + held.size() < kCapacity && (pos_of.empty() || rng() % 2 == 0);
+    if (add) {
+      // Dense-ish keys that get reused, as lnsd's lowest-free IDs do.
+      const uint32_t key = (1 + rng() % 4) << 16 | (1 + rng() % 1024);
+      if (pos_of.count(key)) continue;
+      auto pos = c.insert(key, ++slot, guard_for(key));
+      ASSERT_TRUE(pos.ok()) << pos.status();
+      pos_of[key] = *pos;
+    } else {
+      auto it = pos_of.begin();
+      std::advance(it, rng() % pos_of.size());
+      c.unpublish(it->second);
+      held.emplace_back(*it);
+      pos_of.erase(it);
+    }
+    if (held.size() > 64 || (!held.empty() && rng() % 8 == 0)) {
+      c.release(held.front().second, held.front().first);
+      held.erase(held.begin());
+    }
+    if (step % 1000 == 0) {
+      for (const auto& [key, pos] : pos_of) ASSERT_EQ(c.find(c.lane(0), key), pos);
+      for (const auto& [key, pos] : held)
+        if (!pos_of.count(key)) ASSERT_EQ(c.find(c.lane(0), key), UpstreamCells::kNone);
+      // Unpublished keys still pass their lines until released. (A key can
+      // be both live and held, at two positions: count each placement.)
+      std::vector<uint32_t> want = expected_passing(c, pos_of);
+      for (const auto& [key, pos] : held)
+        for (uint32_t l = c.home_line(key); l != pos / 2; l = (l + 1) % want.size()) ++want[l];
+      for (uint32_t line = 0; line < want.size(); ++line) ASSERT_EQ(c.passing(line), want[line]) << line;
+    }
+  }
+  for (const auto& [key, pos] : held) c.release(pos, key);
+  const std::vector<uint32_t> want = expected_passing(c, pos_of);
+  for (uint32_t line = 0; line < want.size(); ++line) ASSERT_EQ(c.passing(line), want[line]) << line;
+  for (uint32_t k = 1; k <= 4; ++k)
+    for (uint32_t s = 1; s <= 1024; ++s) {
+      const uint32_t key = k << 16 | s;
+      EXPECT_EQ(c.find(c.lane(0), key), pos_of.count(key) ? pos_of[key] : UpstreamCells::kNone);
+    }
+}
+
+}  // namespace
+}  // namespace lns::dp
