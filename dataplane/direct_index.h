@@ -1,5 +1,6 @@
-// A 32-bit key -> 32-bit value map for keys the LNS hands out densely (our
-// tunnel/session ID pairs, subscriber addresses from pools): three levels of
+// A 32-bit key -> 32-bit value map for keys the LNS hands out densely
+// (subscriber addresses from pools; our tunnel/session ID pairs, until
+// UpstreamCells put the key in the cell it leads to): three levels of
 // 16/8/8 bits, pages allocated on first use and never freed while the table
 // lives, so lock-free readers can never follow a dangling pointer. One
 // writer (the control-plane thread); any number of readers. Pages are cut
