@@ -338,6 +338,45 @@ TEST(SessionTable, RemovedSlotIsRecycledOnlyAfterReadersAreQuiescent) {
   rte_free(q);
 }
 
+// lnsd hands out the lowest free IDs, so a session's IDs come back while
+// its slot still waits out the grace period: the new session must be
+// found at once, in a cell of its own, and the old one's release must not
+// touch it.
+TEST(SessionTable, IdsReusedBeforeTheGracePeriodEndsGetACellOfTheirOwn) {
+  const size_t sz = rte_rcu_qsbr_get_memsize(1);
+  auto* q = static_cast<rte_rcu_qsbr*>(rte_zmalloc("st_qsbr2", sz, 64));
+  ASSERT_EQ(rte_rcu_qsbr_init(q, 1), 0);
+  ASSERT_EQ(rte_rcu_qsbr_thread_register(q, 0), 0);
+  rte_rcu_qsbr_thread_online(q, 0);
+  {
+    auto t = make(4, encap(), q);
+    auto old_slot = t->add(spec(7, 3, 0x64400001));
+    ASSERT_TRUE(old_slot.ok());
+    const uint32_t old_pos = t->upstream_position(*old_slot);
+    t->upstream_lane(0)[old_pos].up = {3, 300};  // the worker counted into it
+    ASSERT_TRUE(t->remove(7, 3).ok());
+    auto new_slot = t->add(spec(7, 3, 0x64400002));
+    ASSERT_TRUE(new_slot.ok());
+    EXPECT_NE(*new_slot, *old_slot);
+    const uint32_t new_pos = t->upstream_position(*new_slot);
+    EXPECT_NE(new_pos, old_pos);
+    EXPECT_EQ(t->lookup_upstream(7, 3), *new_slot);
+    EXPECT_EQ(t->upstream_lane(0)[old_pos].up.packets, 3u);  // still the old session's
+    t->upstream_lane(0)[new_pos].up = {1, 100};
+    rte_rcu_qsbr_quiescent(q, 0);
+    t->reclaim();
+    EXPECT_EQ(t->recycled(), 1u);
+    EXPECT_EQ(t->upstream_position(*old_slot), UpstreamCells::kNone);
+    EXPECT_EQ(t->upstream_lane(0)[old_pos].up.packets, 0u);
+    EXPECT_EQ(t->upstream_lane(0)[old_pos].guard.key, 0u);
+    EXPECT_EQ(t->lookup_upstream(7, 3), *new_slot);
+    EXPECT_EQ(t->upstream_lane(0)[new_pos].up.packets, 1u);
+    EXPECT_EQ(t->guard(*new_slot).subscriber_ipv4_be, __builtin_bswap32(0x64400002));
+  }
+  rte_rcu_qsbr_thread_offline(q, 0);
+  rte_free(q);
+}
+
 TEST(TableMemory, SmallAndLargeAllocationsAreZeroedAlignedAndWritable) {
   for (size_t bytes : {size_t{4096}, size_t{5} << 20}) {
     SCOPED_TRACE(bytes);
