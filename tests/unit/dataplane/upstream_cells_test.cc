@@ -212,7 +212,9 @@ TEST(UpstreamCells, ChurnAtFullCapacityAgreesWithAMap) {
     if (step % 1000 == 0) {
       for (const auto& [key, pos] : pos_of) ASSERT_EQ(c.find(c.lane(0), key), pos);
       for (const auto& [key, pos] : held)
-        if (!pos_of.count(key)) ASSERT_EQ(c.find(c.lane(0), key), UpstreamCells::kNone);
+        if (!pos_of.count(key)) {
+          ASSERT_EQ(c.find(c.lane(0), key), UpstreamCells::kNone);
+        }
       // Unpublished keys still pass their lines until released. (A key can
       // be both live and held, at two positions: count each placement.)
       std::vector<uint32_t> want = expected_passing(c, pos_of);
