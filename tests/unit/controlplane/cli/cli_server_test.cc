@@ -249,8 +249,10 @@ TEST_F(CliServerTest, AClientThatStopsReadingIsCutOffWithoutBlockingTheServer) {
     slowest = std::max(slowest, std::chrono::steady_clock::now() - start);
     if (!good_answer) good_answer = good.try_read();
   }
-  // A liveness bound, not a performance target.
-  EXPECT_LT(slowest, 100ms);
+  // A liveness bound, not a performance target: a server that blocked on
+  // the stuck client would never return. (100 ms failed once under ASan
+  // on this 2-core VM while two builds ran beside the suite: 110 ms.)
+  EXPECT_LT(slowest, 1s);
   EXPECT_EQ(server->stats().cut_output_overflow, 1u);
   ASSERT_TRUE(good_answer || (good_answer = pump_for_response(*server, good)));
   EXPECT_EQ(good_answer->payload, "7\n");
