@@ -144,6 +144,7 @@ absl::StatusOr<std::unique_ptr<Dataplane>> Dataplane::create(const config::Confi
     wc.core_src_mac = d->core_.mac;
     if (cfg.core.next_hop_mac) wc.core_dst_mac = cfg.core.next_hop_mac->bytes;
     wc.mss_clamp = dpc.tcp_mss_clamp;
+    wc.stream_encap_headers = !tx_copies_frames(d->access_.driver);
     wc.mss_clamp_ipv6 = ipv6_mss_for(dpc.tcp_mss_clamp);
     wc.punt_rate_pps = dpc.punt.rate_pps;
     wc.punt_burst = dpc.punt.burst;

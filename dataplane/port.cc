@@ -91,4 +91,11 @@ PortCounters read_port_counters(uint16_t port_id) {
   return c;
 }
 
+bool tx_copies_frames(const std::string& driver) {
+  for (const char* copying : {"net_memif", "net_tap", "net_af_packet", "net_pcap", "net_vhost", "net_virtio_user",
+                              "net_af_xdp", "net_kni"})
+    if (driver == copying) return true;
+  return false;
+}
+
 }  // namespace lns::dp

@@ -33,6 +33,12 @@ struct PortInfo {
 std::string port_name_of(const std::string& device);
 
 absl::StatusOr<PortInfo> start_port(const PortSetup& setup);
+
+// Whether a driver's transmit reads the frame with the CPU (it copies it
+// into shared memory, a socket or a file) rather than letting a device or
+// the next ring's owner take it. Frames for such a port are better left
+// in the cache than streamed past it.
+bool tx_copies_frames(const std::string& driver);
 void stop_port(uint16_t port_id);
 
 struct PortCounters {

@@ -52,6 +52,10 @@ struct WorkerConfig {
   // and for IPv6 SYNs, whose fixed header is 20 octets longer; 0: off.
   uint16_t mss_clamp = 0;
   uint16_t mss_clamp_ipv6 = 0;
+  // encap_fast streams the header's headroom line out with non-temporal
+  // stores (see write_header_lines); off for an access port whose driver
+  // then reads the frame with the CPU (tx_copies_frames).
+  bool stream_encap_headers = true;
   uint32_t punt_rate_pps = 20000;
   uint32_t punt_burst = 512;
   uint32_t idle_sleep_us = 0;  // dataplane.idle_sleep_us
@@ -105,6 +109,8 @@ class Worker {
   // decides) and the session key, by the constant-field pattern (with its
   // fall-back) or field by field.
   uint32_t classify_upstream_for_test(const rte_mbuf* m, uint32_t* key, bool field_by_field) const;
+  // Tests take both encap_fast paths on one port.
+  void set_stream_encap_headers_for_test(bool on) { cfg_.stream_encap_headers = on; }
   // Cycles by stage; all zero unless built with -Dstage_cycles=true.
   const StageCycles& stage_cycles() const { return clock_.totals(); }
 
@@ -190,6 +196,15 @@ class Worker {
   // says otherwise and the general path must decide.
   bool decap_fast(rte_mbuf* m, UpstreamCell& cell, uint32_t inner_off);
   bool encap_fast(rte_mbuf* m, uint32_t slot, uint32_t ip_len);
+  template <class Write>
+  void write_header_lines(rte_mbuf* m, uint8_t* ip, uint32_t len, Write write);
+  // Orders write_header_lines' streamed stores before a transmit.
+  void fence_streamed() {
+    if (streamed_) {
+      rte_wmb();
+      streamed_ = false;
+    }
+  }
   void upstream(rte_mbuf* m, bool reassembled);
   void downstream(rte_mbuf* m);
   // Answers a peer's LCP Echo-Request (lcp: the LCP packet, lcp_avail bytes
@@ -236,6 +251,9 @@ class Worker {
   uint32_t core_l2_len_ = 14;
   const EncapHeader* encap_headers_ = nullptr;  // cfg_.sessions' pool, which never moves
   uint64_t now_tsc_ = 0;
+  // Set when encap_fast streamed a header line out with non-temporal
+  // stores, which must be fenced before the frames go to the port.
+  bool streamed_ = false;
   uint64_t last_expiry_tsc_ = 0;
   rte_ip_frag_tbl* frag_table_ = nullptr;
   void* death_row_ = nullptr;  // rte_ip_frag_death_row, kept opaque here

@@ -330,6 +330,34 @@ TEST_F(ForwardingTest, DownstreamBurstOverTunnelsAndPppFramingsIsByteExact) {
   EXPECT_EQ(r_->total_drops(), 0u);
 }
 
+// encap_fast streams the header's first line out whole when that line lies
+// in the headroom (and the port lets it), and writes it normally when it
+// shares the inner header's line. Every alignment must give the same
+// bytes; a frame with less headroom than the header needs (no driver gives
+// one) is a counted drop.
+TEST_F(ForwardingTest, DownstreamIsByteExactAtEveryHeadroomAlignment) {
+  const auto inner = inner_v4(kHost, kSub, 64, 40);
+  const Bytes want = expected_access(inner_v4(kHost, kSub, 63, 40));
+  EXPECT_TRUE(r_->dp().worker(0).config().stream_encap_headers);  // net_ring: nothing copies the frame
+  for (int headroom : {128, 127, 100, 90, 75, 70, 64, 60, 50, 40, 38, -128, -100, -40}) {
+    // Negative: the same headroom with streaming off.
+    r_->dp().worker(0).set_stream_encap_headers_for_test(headroom >= 0);
+    headroom = std::abs(headroom);
+    SCOPED_TRACE(::testing::Message() << "headroom " << headroom);
+    r_->inject(Side::kCore, test::concat(test::ethernet(r_->mac(Side::kCore), kRouterMac, 0x0800), inner), 0,
+               headroom);
+    r_->poll();
+    const auto got = r_->collect(Side::kAccess);
+    ASSERT_EQ(got.size(), 1u);
+    EXPECT_EQ(got[0], want);
+  }
+  EXPECT_EQ(r_->total_drops(), 0u);
+  r_->inject(Side::kCore, test::concat(test::ethernet(r_->mac(Side::kCore), kRouterMac, 0x0800), inner), 0, 20);
+  r_->poll();
+  EXPECT_TRUE(r_->collect(Side::kAccess).empty());
+  EXPECT_EQ(r_->total_drops(), 1u);
+}
+
 // The control plane's frames never die of a full TX queue: they wait in the
 // worker, in order, while forwarded packets are dropped as tx_full.
 TEST_F(ForwardingTest, ControlFramesWaitForAFullPortWhileDataIsDropped) {

@@ -78,9 +78,10 @@ RingDataplane::~RingDataplane() {
   }
 }
 
-void RingDataplane::inject(dp::Side side, const Bytes& frame, unsigned queue) {
+void RingDataplane::inject(dp::Side side, const Bytes& frame, unsigned queue, int headroom) {
   rte_mbuf* m = rte_pktmbuf_alloc(dp_->pool());
   if (m == nullptr) abort();
+  if (headroom >= 0) m->data_off = static_cast<uint16_t>(headroom);
   char* p = rte_pktmbuf_append(m, static_cast<uint16_t>(frame.size()));
   if (p == nullptr) abort();
   std::memcpy(p, frame.data(), frame.size());

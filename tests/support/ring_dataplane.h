@@ -27,7 +27,9 @@ class RingDataplane {
   dp::Dataplane& dp() { return *dp_; }
   const Mac& mac(dp::Side s) const { return s == dp::Side::kAccess ? access_mac_ : core_mac_; }
   // Queues a frame for reception on the given port (RX queue `queue`).
-  void inject(dp::Side side, const Bytes& frame, unsigned queue = 0);
+  // headroom >= 0 places the frame that far into the buffer instead of
+  // the pool's default.
+  void inject(dp::Side side, const Bytes& frame, unsigned queue = 0, int headroom = -1);
   // Runs every worker's poll_once() `rounds` times on this thread, then
   // until no worker holds received packets in its pipeline.
   void poll(unsigned rounds = 1);
