@@ -316,12 +316,28 @@ TEST(SessionTable, SessionsOfATunnelShareOneHeaderAndTheLastRecycleFreesIt) {
   EXPECT_EQ(t->header_pool().size(), before);
 }
 
+// A QSBR variable with one reader (thread 0, online), as a worker is.
+class OneReaderQsbr {
+ public:
+  OneReaderQsbr() {
+    q_ = static_cast<rte_rcu_qsbr*>(rte_zmalloc("st_qsbr", rte_rcu_qsbr_get_memsize(1), 64));
+    EXPECT_EQ(rte_rcu_qsbr_init(q_, 1), 0);
+    EXPECT_EQ(rte_rcu_qsbr_thread_register(q_, 0), 0);
+    rte_rcu_qsbr_thread_online(q_, 0);
+  }
+  ~OneReaderQsbr() {
+    rte_rcu_qsbr_thread_offline(q_, 0);
+    rte_free(q_);
+  }
+  rte_rcu_qsbr* get() const { return q_; }
+
+ private:
+  rte_rcu_qsbr* q_;
+};
+
 TEST(SessionTable, RemovedSlotIsRecycledOnlyAfterReadersAreQuiescent) {
-  const size_t sz = rte_rcu_qsbr_get_memsize(1);
-  auto* q = static_cast<rte_rcu_qsbr*>(rte_zmalloc("st_qsbr", sz, 64));
-  ASSERT_EQ(rte_rcu_qsbr_init(q, 1), 0);
-  ASSERT_EQ(rte_rcu_qsbr_thread_register(q, 0), 0);
-  rte_rcu_qsbr_thread_online(q, 0);
+  OneReaderQsbr qsbr;
+  rte_rcu_qsbr* q = qsbr.get();
   {
     auto t = make(1, encap(), q);
     ASSERT_TRUE(t->add(spec(1, 1, 0x64400001)).ok());
@@ -334,8 +350,6 @@ TEST(SessionTable, RemovedSlotIsRecycledOnlyAfterReadersAreQuiescent) {
     EXPECT_EQ(t->recycled(), 1u);
     EXPECT_TRUE(t->add(spec(2, 2, 0x64400002)).ok());  // the single slot is free again
   }
-  rte_rcu_qsbr_thread_offline(q, 0);
-  rte_free(q);
 }
 
 // lnsd hands out the lowest free IDs, so a session's IDs come back while
@@ -343,11 +357,8 @@ TEST(SessionTable, RemovedSlotIsRecycledOnlyAfterReadersAreQuiescent) {
 // found at once, in a cell of its own, and the old one's release must not
 // touch it.
 TEST(SessionTable, IdsReusedBeforeTheGracePeriodEndsGetACellOfTheirOwn) {
-  const size_t sz = rte_rcu_qsbr_get_memsize(1);
-  auto* q = static_cast<rte_rcu_qsbr*>(rte_zmalloc("st_qsbr2", sz, 64));
-  ASSERT_EQ(rte_rcu_qsbr_init(q, 1), 0);
-  ASSERT_EQ(rte_rcu_qsbr_thread_register(q, 0), 0);
-  rte_rcu_qsbr_thread_online(q, 0);
+  OneReaderQsbr qsbr;
+  rte_rcu_qsbr* q = qsbr.get();
   {
     auto t = make(4, encap(), q);
     auto old_slot = t->add(spec(7, 3, 0x64400001));
@@ -373,8 +384,6 @@ TEST(SessionTable, IdsReusedBeforeTheGracePeriodEndsGetACellOfTheirOwn) {
     EXPECT_EQ(t->upstream_lane(0)[new_pos].up.packets, 1u);
     EXPECT_EQ(t->guard(*new_slot).subscriber_ipv4_be, __builtin_bswap32(0x64400002));
   }
-  rte_rcu_qsbr_thread_offline(q, 0);
-  rte_free(q);
 }
 
 TEST(TableMemory, SmallAndLargeAllocationsAreZeroedAlignedAndWritable) {
