@@ -197,6 +197,14 @@ absl::StatusOr<rte_hash*> SessionTable::v6_table_for(uint8_t length, bool create
   return h;
 }
 
+void SessionTable::withdraw_ipv6(const SessionSpec& spec) {
+  if (spec.ipv6_prefix_len == 0) return;
+  auto h = v6_table_for(spec.ipv6_prefix_len, false);
+  if (!h.ok() || *h == nullptr) return;
+  const uint64_t key = load_top64(spec.ipv6_prefix.data()) & prefix_mask(spec.ipv6_prefix_len);
+  rte_hash_del_key(*h, &key);
+}
+
 absl::StatusOr<uint32_t> SessionTable::add(const SessionSpec& spec) {
   if (spec.tunnel_id == 0 || spec.session_id == 0)
     return absl::InvalidArgumentError("tunnel and session IDs must be non-zero");
@@ -271,11 +279,7 @@ absl::StatusOr<uint32_t> SessionTable::add(const SessionSpec& spec) {
   auto pos = upstream_.insert(ukey, slot, guard);
   if (!pos.ok()) {
     if (spec.subscriber_ipv4 != 0) ipv4_.clear(spec.subscriber_ipv4);
-    if (spec.ipv6_prefix_len != 0) {
-      auto h = v6_table_for(spec.ipv6_prefix_len, false);
-      const uint64_t key = load_top64(spec.ipv6_prefix.data()) & prefix_mask(spec.ipv6_prefix_len);
-      if (h.ok() && *h != nullptr) rte_hash_del_key(*h, &key);
-    }
+    withdraw_ipv6(spec);
     return fail(pos.status());
   }
   position_of_slot_[slot] = *pos;
@@ -294,13 +298,7 @@ absl::Status SessionTable::remove(uint16_t tunnel_id, uint16_t session_id) {
   __atomic_store_n(&entries_[slot].flags, uint16_t{0}, __ATOMIC_RELEASE);
   store_lane_flags(slot, 0);
   if (spec.subscriber_ipv4 != 0) ipv4_.clear(spec.subscriber_ipv4);
-  if (spec.ipv6_prefix_len != 0) {
-    auto h = v6_table_for(spec.ipv6_prefix_len, false);
-    if (h.ok() && *h != nullptr) {
-      const uint64_t key = load_top64(spec.ipv6_prefix.data()) & prefix_mask(spec.ipv6_prefix_len);
-      rte_hash_del_key(*h, &key);
-    }
-  }
+  withdraw_ipv6(spec);
   --live_;
   if (dq_ == nullptr) {  // no workers registered: nothing can hold the slot
     recycle(slot);
@@ -354,13 +352,7 @@ absl::Status SessionTable::set_ipv6_prefix(uint32_t slot, const std::array<uint8
         static_cast<uint32_t>(reinterpret_cast<uintptr_t>(data)) != slot)
       return absl::AlreadyExistsError("IPv6 prefix already in use");
   }
-  if (spec.ipv6_prefix_len != 0) {
-    auto old = v6_table_for(spec.ipv6_prefix_len, false);
-    if (old.ok() && *old != nullptr) {
-      const uint64_t key = load_top64(spec.ipv6_prefix.data()) & prefix_mask(spec.ipv6_prefix_len);
-      rte_hash_del_key(*old, &key);
-    }
-  }
+  withdraw_ipv6(spec);
   SessionEntry& e = entries_[slot];
   // Readers check the prefix only after a lookup found this slot, and the
   // new key is added after the fields are written.

@@ -191,6 +191,8 @@ class SessionTable {
   // The DownstreamCell fields of a new slot, in every lane (not yet published).
   absl::Status fill_downstream(uint32_t slot, const SessionEntry& e, const SessionSpec& spec);
   absl::StatusOr<rte_hash*> v6_table_for(uint8_t length, bool create);
+  // Takes the spec's IPv6 prefix, if it has one, out of its table.
+  void withdraw_ipv6(const SessionSpec& spec);
   static void free_slots(void* ctx, void* elems, unsigned n);
   void recycle(uint32_t slot);
 
