@@ -126,7 +126,8 @@ absl::StatusOr<std::unique_ptr<Dataplane>> Dataplane::create(const config::Confi
     rte_ring* sig = rte_ring_create(sname.c_str(), dpc.punt.ring_size, socket, RING_F_SP_ENQ | RING_F_SC_DEQ);
     if (sig == nullptr) return absl::ResourceExhaustedError(absl::StrCat("cannot create ", sname));
     d->signalling_rings_.push_back(sig);
-    const SessionCounters counters{d->sessions_->upstream_lane(i), d->sessions_->downstream_lane(i)};
+    const SessionCounters counters{d->sessions_->upstream_lane(i), d->sessions_->downstream_lane(i),
+                                    d->sessions_->downstream_slow_lane(i)};
     d->counters_.push_back(counters);
     auto* drops = static_cast<uint64_t*>(
         rte_zmalloc("lns_session_drops", sizeof(uint64_t) * (dpc.max_sessions + 1), RTE_CACHE_LINE_SIZE));
@@ -237,17 +238,21 @@ SessionTotals Dataplane::session_totals(uint32_t slot) const {
       t.up_packets += c.up[pos].up.packets;
       t.up_bytes += c.up[pos].up.bytes;
     }
-    t.down_packets += c.down[slot].down.packets;
-    t.down_bytes += c.down[slot].down.bytes;
+    t.down_packets += c.down_by_slot[slot].packets;
+    t.down_bytes += c.down_by_slot[slot].bytes;
   }
+  const TrafficCounter cells = sessions_->downstream_cell_totals(slot);
+  t.down_packets += cells.packets;
+  t.down_bytes += cells.bytes;
   for (const uint64_t* c : session_drops_) t.drops += c[slot];
   return t;
 }
 
 void Dataplane::on_slot_recycled(void* ctx, uint32_t slot) {
   auto* d = static_cast<Dataplane*>(ctx);
-  // The upstream cells zero their counters when the position is released.
-  for (const SessionCounters& c : d->counters_) c.down[slot].down = TrafficCounter{};
+  // The upstream and downstream cells zero their counters when their
+  // positions are released.
+  for (const SessionCounters& c : d->counters_) c.down_by_slot[slot] = TrafficCounter{};
   for (uint64_t* c : d->session_drops_) c[slot] = 0;
 }
 

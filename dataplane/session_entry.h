@@ -90,29 +90,45 @@ struct alignas(32) UpstreamCell {
 };
 static_assert(sizeof(UpstreamCell) == 32);
 
-// One worker's downstream view of a session: what encap_fast needs beyond
-// the tunnel's shared EncapHeader (written by the control plane into every
-// worker's lane), next to that worker's downstream counters, so IPv4 encap
-// reads and writes one line of per-session memory. The SessionEntry keeps
-// the whole template for the slower paths (IPv6, fragments, LCP echo).
+// One worker's downstream view of a session with an IPv4 address, in the
+// DownstreamCells keyed by that address: what encap_fast needs beyond the
+// tunnel's shared EncapHeader (written by the control plane into every
+// worker's lane), next to that worker's counters of what it encapsulated
+// there, so IPv4 encap finds, reads and writes one line of per-session
+// memory. The SessionEntry keeps the whole template for the slower paths
+// (IPv6, fragments, LCP echo), which count in the slot's own counters.
 struct alignas(32) DownstreamCell {
+  uint32_t key;     // the subscriber's IPv4 address, host order; 0 while free
   uint32_t header;  // index into the table's EncapHeaderPool
-  // The PPP header of an IPv4 packet (1-4 bytes: [FF 03] [00] 21) as the
-  // four bytes that end where the inner packet starts; bytes in front of
-  // the real header are overwritten by the EncapHeader copy.
-  uint8_t ppp_ipv4[4];
   uint16_t peer_session_be;
-  uint16_t flags;  // mirrors the entry's
-  uint16_t mtu;    // mirrors the entry's
+  uint8_t flags;    // the entry's SessionFlags, which fit a byte
+  // In the first cell of a line: how many keys probe past it (KeyedCells).
+  uint8_t passing;
+  uint16_t mtu;     // mirrors the entry's
+  // Length of the PPP header in front of an IPv4 packet: 4 (FF 03 00 21),
+  // 3 (FF 03 21: protocol field compression), 2 (00 21: address and control
+  // field compression) or 1 (21: both); ppp_ipv4_tail() gives its bytes.
   uint8_t ppp_len;
   uint8_t reserved;
   TrafficCounter down;  // written by the lane's worker only
 };
 static_assert(sizeof(DownstreamCell) == 32);
 
+// The PPP header of an IPv4 packet of ppp_len bytes as the four bytes that
+// end where the inner packet starts; bytes in front of the real header are
+// overwritten by the EncapHeader copy.
+inline const uint8_t* ppp_ipv4_tail(uint8_t ppp_len) {
+  alignas(4) static constexpr uint8_t kTails[5][4] = {
+      {0, 0, 0, 0x21}, {0, 0, 0, 0x21}, {0, 0, 0, 0x21}, {0, 0xff, 0x03, 0x21}, {0xff, 0x03, 0x00, 0x21}};
+  return kTails[ppp_len <= 4 ? ppp_len : 4];
+}
+
 struct SessionCounters {
   UpstreamCell* up = nullptr;      // the worker's lane of UpstreamCells, by position
-  DownstreamCell* down = nullptr;  // the worker's lane: capacity + 1 cells by slot, slot 0 unused
+  DownstreamCell* down = nullptr;  // the worker's lane of DownstreamCells, by position
+  // What the worker encapsulated outside the cells (IPv6, fragments, the
+  // slow path): capacity + 1 counters by slot, slot 0 unused.
+  TrafficCounter* down_by_slot = nullptr;
 };
 
 }  // namespace lns::dp

@@ -22,8 +22,9 @@ namespace {
 }  // namespace
 
 size_t SessionTable::memory_bytes() const {
-  size_t total = entries_memory_.bytes() + headers_->memory_bytes() + upstream_.memory_bytes();
-  for (const auto& m : down_lanes_memory_) total += m->bytes();
+  size_t total = entries_memory_.bytes() + headers_->memory_bytes() + upstream_.memory_bytes() +
+                 downstream_.memory_bytes();
+  for (const auto& m : slow_down_memory_) total += m->bytes();
   return total;
 }
 
@@ -45,14 +46,20 @@ absl::StatusOr<std::unique_ptr<SessionTable>> SessionTable::create(const Session
   if (cfg.lanes == 0) return absl::InvalidArgumentError("a session table needs at least one lane");
   if (absl::Status st = t->upstream_.init(cfg.capacity, cfg.lanes, cfg.socket_id); !st.ok()) return st;
   t->position_of_slot_.assign(cfg.capacity + 1, UpstreamCells::kNone);
+  if (absl::Status st = t->downstream_.init(cfg.capacity, cfg.lanes, cfg.socket_id); !st.ok()) return st;
+  t->ipv4_position_.assign(cfg.capacity + 1, DownstreamCells::kNone);
+  t->down_fields_.resize(cfg.capacity + 1);
+  t->carried_down_.resize(cfg.capacity + 1);
+  t->generation_.resize(cfg.capacity + 1);
+  t->removed_.resize(cfg.capacity + 1);
   for (uint16_t lane = 0; lane < cfg.lanes; ++lane) {
-    auto& down_memory = t->down_lanes_memory_.emplace_back(std::make_unique<TableMemory>());
-    auto* down = static_cast<DownstreamCell*>(down_memory->allocate(
-        "lns_downstream_lane", sizeof(DownstreamCell) * (cfg.capacity + 1), cfg.socket_id));
-    if (down == nullptr)
+    auto& memory = t->slow_down_memory_.emplace_back(std::make_unique<TableMemory>());
+    auto* counters = static_cast<TrafficCounter*>(memory->allocate(
+        "lns_downstream_slow", sizeof(TrafficCounter) * (cfg.capacity + 1), cfg.socket_id));
+    if (counters == nullptr)
       return absl::ResourceExhaustedError(
-          absl::StrFormat("cannot allocate lane %u of %u downstream cells", lane, cfg.capacity));
-    t->down_lanes_.push_back(down);
+          absl::StrFormat("cannot allocate lane %u of %u downstream counters", lane, cfg.capacity));
+    t->slow_down_lanes_.push_back(counters);
   }
   // Tunnel IDs are 16 bits, so a tunnel per header needs at most 65,535.
   auto pool = EncapHeaderPool::create(std::min<uint32_t>(cfg.capacity, 65536), cfg.socket_id);
@@ -65,11 +72,13 @@ absl::StatusOr<std::unique_ptr<SessionTable>> SessionTable::create(const Session
     const std::string dq_name = absl::StrCat(cfg.name, "_dq");
     rte_rcu_qsbr_dq_parameters dp{};
     dp.name = dq_name.c_str();
-    dp.size = cfg.capacity;
-    dp.esize = sizeof(uint64_t);
+    // Each slot, and the downstream cells sessions give up when their
+    // address changes (one per slot, short of flapping within a grace period).
+    dp.size = 2 * cfg.capacity;
+    dp.esize = sizeof(Deferred);
     dp.trigger_reclaim_limit = 64;
     dp.max_reclaim_size = 256;
-    dp.free_fn = &SessionTable::free_slots;
+    dp.free_fn = &SessionTable::free_deferred;
     dp.p = t.get();
     dp.v = qsbr;
     t->dq_ = rte_rcu_qsbr_dq_create(&dp);
@@ -90,7 +99,73 @@ void SessionTable::store_lane_flags(uint32_t slot, uint16_t flags) {
   const uint32_t pos = position_of_slot_[slot];
   for (uint16_t lane = 0; lane < upstream_.lanes(); ++lane)
     __atomic_store_n(&upstream_.guard(lane, pos).flags, static_cast<uint8_t>(flags), __ATOMIC_RELEASE);
-  for (DownstreamCell* lane : down_lanes_) __atomic_store_n(&lane[slot].flags, flags, __ATOMIC_RELEASE);
+  down_fields_[slot].flags = static_cast<uint8_t>(flags);
+  if (const uint32_t down = ipv4_position_[slot]; down != DownstreamCells::kNone)
+    for (uint16_t lane = 0; lane < downstream_.lanes(); ++lane)
+      __atomic_store_n(&downstream_.cell(lane, down).flags, static_cast<uint8_t>(flags), __ATOMIC_RELEASE);
+}
+
+absl::Status SessionTable::publish_ipv4(uint32_t slot, uint32_t ipv4) {
+  auto pos = downstream_.insert(ipv4, slot, down_fields_[slot]);
+  if (!pos.ok()) return pos.status();
+  ipv4_position_[slot] = *pos;
+  return absl::OkStatus();
+}
+
+void SessionTable::withdraw_ipv4(uint32_t slot) {
+  const uint32_t pos = ipv4_position_[slot];
+  if (pos == DownstreamCells::kNone) return;
+  const Deferred d{slot, pos, *DownstreamCellTraits::key(downstream_.cell(0, pos)), generation_[slot],
+                   cell_counters(pos)};
+  downstream_.unpublish(pos);
+  ipv4_position_[slot] = DownstreamCells::kNone;
+  // The slot's totals keep what the cell counted so far at once; packets
+  // it counts in the grace period are added at its release.
+  carried_down_[slot].packets += d.counted.packets;
+  carried_down_[slot].bytes += d.counted.bytes;
+  if (dq_ == nullptr) return release_ipv4_cell(d);
+  defer(d);
+}
+
+TrafficCounter SessionTable::cell_counters(uint32_t pos) const {
+  TrafficCounter t{};
+  for (uint16_t lane = 0; lane < downstream_.lanes(); ++lane) {
+    const TrafficCounter& c = downstream_.cell(lane, pos).down;
+    t.packets += c.packets;
+    t.bytes += c.bytes;
+  }
+  return t;
+}
+
+void SessionTable::release_ipv4_cell(const Deferred& d) {
+  // A session that has since left the slot keeps nothing.
+  if (d.generation == generation_[d.slot]) {
+    const TrafficCounter now = cell_counters(d.pos);
+    carried_down_[d.slot].packets += now.packets - d.counted.packets;
+    carried_down_[d.slot].bytes += now.bytes - d.counted.bytes;
+  }
+  downstream_.release(d.pos, d.key);
+}
+
+TrafficCounter SessionTable::downstream_cell_totals(uint32_t slot) const {
+  if (slot == kNoSession || slot > capacity_) return TrafficCounter{};
+  TrafficCounter t = carried_down_[slot];
+  if (const uint32_t pos = ipv4_position_[slot]; pos != DownstreamCells::kNone) {
+    const TrafficCounter c = cell_counters(pos);
+    t.packets += c.packets;
+    t.bytes += c.bytes;
+  }
+  return t;
+}
+
+void SessionTable::defer(Deferred d) {
+  if (rte_rcu_qsbr_dq_enqueue(dq_, &d) == 0) return;
+  // The queue only fills if workers stop reporting quiescence; waiting
+  // for them is the safe fallback.
+  rte_rcu_qsbr_synchronize(qsbr_, RTE_QSBR_THRID_INVALID);
+  reclaim();
+  if (rte_rcu_qsbr_dq_enqueue(dq_, &d) == 0) return;
+  free_deferred(this, &d, 1);
 }
 
 absl::Status SessionTable::fill_downstream(uint32_t slot, const SessionEntry& e, const SessionSpec& spec) {
@@ -105,15 +180,13 @@ absl::Status SessionTable::fill_downstream(uint32_t slot, const SessionEntry& e,
   if (!header.ok()) return header.status();
   DownstreamCell c{};
   c.header = *header;
-  // The template's PPP bytes ([FF 03] and the protocol, whose low byte it
-  // leaves zero for the worker) end where the inner packet starts.
+  // The template's PPP bytes ([FF 03] and the protocol) end where the inner
+  // packet starts; their count says which they are (ppp_ipv4_tail).
   c.ppp_len = static_cast<uint8_t>(e.encap_len - len);
-  std::memcpy(c.ppp_ipv4 + 4 - c.ppp_len, e.encap + len, c.ppp_len);
-  c.ppp_ipv4[3] = 0x21;
   c.peer_session_be = __builtin_bswap16(spec.peer_session_id);
-  c.flags = spec.flags;
+  c.flags = static_cast<uint8_t>(spec.flags);
   c.mtu = spec.mtu;
-  for (DownstreamCell* lane : down_lanes_) lane[slot] = c;
+  down_fields_[slot] = c;
   return absl::OkStatus();
 }
 
@@ -252,7 +325,10 @@ absl::StatusOr<uint32_t> SessionTable::add(const SessionSpec& spec) {
   if (absl::Status st = fill_downstream(slot, e, spec); !st.ok()) return st;
   // From here on a failure must give the header back.
   auto fail = [&](absl::Status st) {
-    headers_->release(down_lanes_[0][slot].header);
+    headers_->release(down_fields_[slot].header);
+    // A downstream cell given up here may still count a packet or two
+    // before its release; the next session in this slot must not get them.
+    ++generation_[slot];
     return st;
   };
   UpstreamGuard guard{};
@@ -261,24 +337,24 @@ absl::StatusOr<uint32_t> SessionTable::add(const SessionSpec& spec) {
   guard.subscriber_ipv4_be = __builtin_bswap32(spec.subscriber_ipv4);
   guard.flags = static_cast<uint8_t>(spec.flags);
 
-  if (spec.subscriber_ipv4 != 0 && !ipv4_.set(spec.subscriber_ipv4, slot))
-    return fail(absl::ResourceExhaustedError("out of memory for the IPv4 index"));
+  if (spec.subscriber_ipv4 != 0)
+    if (absl::Status st = publish_ipv4(slot, spec.subscriber_ipv4); !st.ok()) return fail(st);
   if (spec.ipv6_prefix_len != 0) {
     auto h = v6_table_for(spec.ipv6_prefix_len, true);
     if (!h.ok()) {
-      if (spec.subscriber_ipv4 != 0) ipv4_.clear(spec.subscriber_ipv4);
+      withdraw_ipv4(slot);
       return fail(h.status());
     }
     const uint64_t key = load_top64(spec.ipv6_prefix.data()) & prefix_mask(spec.ipv6_prefix_len);
     if (rte_hash_add_key_data(*h, &key, reinterpret_cast<void*>(uintptr_t{slot})) != 0) {
-      if (spec.subscriber_ipv4 != 0) ipv4_.clear(spec.subscriber_ipv4);
+      withdraw_ipv4(slot);
       return fail(absl::ResourceExhaustedError("IPv6 prefix table full"));
     }
   }
   // Published last: from here on workers forward the session's traffic.
   auto pos = upstream_.insert(ukey, slot, guard);
   if (!pos.ok()) {
-    if (spec.subscriber_ipv4 != 0) ipv4_.clear(spec.subscriber_ipv4);
+    withdraw_ipv4(slot);
     withdraw_ipv6(spec);
     return fail(pos.status());
   }
@@ -297,21 +373,17 @@ absl::Status SessionTable::remove(uint16_t tunnel_id, uint16_t session_id) {
   upstream_.unpublish(position_of_slot_[slot]);
   __atomic_store_n(&entries_[slot].flags, uint16_t{0}, __ATOMIC_RELEASE);
   store_lane_flags(slot, 0);
-  if (spec.subscriber_ipv4 != 0) ipv4_.clear(spec.subscriber_ipv4);
+  removed_[slot] = true;
+  // Its cell's release comes first in the queue, so its counters are
+  // carried over before the slot's are cleared.
+  withdraw_ipv4(slot);
   withdraw_ipv6(spec);
   --live_;
   if (dq_ == nullptr) {  // no workers registered: nothing can hold the slot
     recycle(slot);
     return absl::OkStatus();
   }
-  uint64_t elem = slot;
-  if (rte_rcu_qsbr_dq_enqueue(dq_, &elem) != 0) {
-    // The queue only fills if workers stop reporting quiescence; waiting
-    // for them is the safe fallback.
-    rte_rcu_qsbr_synchronize(qsbr_, RTE_QSBR_THRID_INVALID);
-    reclaim();
-    if (rte_rcu_qsbr_dq_enqueue(dq_, &elem) != 0) recycle(slot);
-  }
+  defer(Deferred{slot, DownstreamCells::kNone, 0, generation_[slot], {}});
   return absl::OkStatus();
 }
 
@@ -330,12 +402,16 @@ absl::Status SessionTable::set_subscriber_ipv4(uint32_t slot, uint32_t ipv4) {
   SessionSpec& spec = specs_[slot];
   if (ipv4 != 0 && ipv4 != spec.subscriber_ipv4 && lookup_ipv4(ipv4) != kNoSession)
     return absl::AlreadyExistsError("subscriber IPv4 address already in use");
-  if (spec.subscriber_ipv4 != 0) ipv4_.clear(spec.subscriber_ipv4);
+  if (removed_[slot]) return absl::FailedPreconditionError("session being removed");
+  if (ipv4 == spec.subscriber_ipv4) return absl::OkStatus();
+  // The old address's cell goes (its counters carried over to the slot);
+  // the new one gets a cell of its own, since a cell's key fixes its place.
+  withdraw_ipv4(slot);
   for (uint16_t lane = 0; lane < upstream_.lanes(); ++lane)
     __atomic_store_n(&upstream_.guard(lane, position_of_slot_[slot]).subscriber_ipv4_be, __builtin_bswap32(ipv4),
                      __ATOMIC_RELEASE);
   spec.subscriber_ipv4 = ipv4;
-  if (ipv4 != 0 && !ipv4_.set(ipv4, slot)) return absl::ResourceExhaustedError("out of memory for the IPv4 index");
+  if (ipv4 != 0) return publish_ipv4(slot, ipv4);
   return absl::OkStatus();
 }
 
@@ -373,7 +449,10 @@ absl::Status SessionTable::set_mtu(uint32_t slot, uint16_t mtu) {
   if (mtu < 576) return absl::InvalidArgumentError("MTU below 576");
   specs_[slot].mtu = mtu;
   __atomic_store_n(&entries_[slot].mtu, mtu, __ATOMIC_RELEASE);
-  for (DownstreamCell* lane : down_lanes_) __atomic_store_n(&lane[slot].mtu, mtu, __ATOMIC_RELEASE);
+  down_fields_[slot].mtu = mtu;
+  if (const uint32_t pos = ipv4_position_[slot]; pos != DownstreamCells::kNone)
+    for (uint16_t lane = 0; lane < downstream_.lanes(); ++lane)
+      __atomic_store_n(&downstream_.cell(lane, pos).mtu, mtu, __ATOMIC_RELEASE);
   return absl::OkStatus();
 }
 
@@ -389,21 +468,31 @@ uint32_t SessionTable::reclaim() {
   if (dq_ == nullptr) return 0;
   const uint64_t before = recycled_;
   unsigned freed = 0, pending = 0, available = 0;
-  rte_rcu_qsbr_dq_reclaim(dq_, capacity_, &freed, &pending, &available);
+  rte_rcu_qsbr_dq_reclaim(dq_, 2 * capacity_, &freed, &pending, &available);
   return static_cast<uint32_t>(recycled_ - before);
 }
 
-void SessionTable::free_slots(void* ctx, void* elems, unsigned n) {
+void SessionTable::free_deferred(void* ctx, void* elems, unsigned n) {
   auto* self = static_cast<SessionTable*>(ctx);
-  const auto* slots = static_cast<const uint64_t*>(elems);
-  for (unsigned i = 0; i < n; ++i) self->recycle(static_cast<uint32_t>(slots[i]));
+  const auto* d = static_cast<const Deferred*>(elems);
+  for (unsigned i = 0; i < n; ++i) {
+    if (d[i].pos == DownstreamCells::kNone) {
+      self->recycle(d[i].slot);
+    } else {
+      self->release_ipv4_cell(d[i]);
+    }
+  }
 }
 
 void SessionTable::recycle(uint32_t slot) {
   if (recycle_hook_ != nullptr) recycle_hook_(recycle_ctx_, slot);
   // No worker reads the slot's cells any more, so none reads their header
   // through it.
-  headers_->release(down_lanes_[0][slot].header);
+  headers_->release(down_fields_[slot].header);
+  down_fields_[slot] = DownstreamCell{};
+  carried_down_[slot] = TrafficCounter{};
+  ++generation_[slot];
+  removed_[slot] = false;
   upstream_.release(position_of_slot_[slot], upstream_key(specs_[slot].tunnel_id, specs_[slot].session_id));
   position_of_slot_[slot] = UpstreamCells::kNone;
   specs_[slot] = SessionSpec{};

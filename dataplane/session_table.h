@@ -1,11 +1,12 @@
 // The lock-free session tables: the control-plane thread is the only writer,
 // workers read without locks. Upstream lookup finds the session's
 // UpstreamCell by our own tunnel and session IDs in an open-addressed table
-// of the cells themselves (UpstreamCells); downstream IPv4 is a direct index
-// by subscriber address (DirectIndex32: we hand out addresses densely, and
-// it beat rte_hash and rte_lpm in tests/bench/lookup_bench.cc); IPv6 is an
-// rte_hash per delegated prefix length. Freed slots go through an RCU QSBR
-// defer queue, so a worker never sees a slot reused under it.
+// of the cells themselves (UpstreamCells), and downstream IPv4 its
+// DownstreamCell by subscriber address the same way (DownstreamCells; the
+// direct index it replaced cost encap a dependent miss at a million
+// sessions); IPv6 is an rte_hash per delegated prefix length. Freed slots
+// and withdrawn cells go through an RCU QSBR defer queue, so a worker never
+// sees either reused under it.
 #pragma once
 
 #include <array>
@@ -20,7 +21,7 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
-#include "dataplane/direct_index.h"
+#include "dataplane/downstream_cells.h"
 #include "dataplane/encap_header.h"
 #include "dataplane/session_entry.h"
 #include "dataplane/table_memory.h"
@@ -59,8 +60,9 @@ struct SessionTableConfig {
   uint32_t capacity = 65536;
   int socket_id = 0;
   const char* name = "lns";  // prefix for DPDK object names (unique per process)
-  // One UpstreamCell and one DownstreamCell lane per worker: each holds a
-  // copy of every session's forwarding fields beside that worker's counters.
+  // One lane of UpstreamCells, DownstreamCells and slow-path counters per
+  // worker: each holds a copy of every session's forwarding fields beside
+  // that worker's counters.
   uint16_t lanes = 1;
 };
 
@@ -116,8 +118,11 @@ class SessionTable {
     const uint32_t pos = upstream_.find(upstream_.lane(0), upstream_key(tunnel_id, session_id));
     return pos == UpstreamCells::kNone ? kNoSession : upstream_.slot_at(pos);
   }
-  uint32_t lookup_ipv4(uint32_t dst_host_order) const { return ipv4_.get(dst_host_order); }
-  const void* ipv4_cell(uint32_t dst_host_order) const { return ipv4_.cell(dst_host_order); }
+  // The slot holding a subscriber IPv4 address (kNoSession: none), as lane 0 sees it.
+  uint32_t lookup_ipv4(uint32_t dst_host_order) const {
+    const uint32_t pos = downstream_.find(downstream_.lane(0), dst_host_order);
+    return pos == DownstreamCells::kNone ? kNoSession : downstream_.slot_at(pos);
+  }
   // The upstream cells, which workers search by key in their own lane.
   const UpstreamCells& upstream_cells() const { return upstream_; }
   // A live slot's position among the upstream cells (UpstreamCells::kNone
@@ -125,8 +130,16 @@ class SessionTable {
   uint32_t upstream_position(uint32_t slot) const {
     return slot == kNoSession || slot > capacity_ ? UpstreamCells::kNone : position_of_slot_[slot];
   }
-  // The IPv4 index, for lookups staged over a burst.
-  const DirectIndex32& ipv4_index() const { return ipv4_; }
+  // The downstream cells, which workers search by IPv4 address in their own lane.
+  const DownstreamCells& downstream_cells() const { return downstream_; }
+  // A slot's position among the downstream cells (DownstreamCells::kNone
+  // while it has no IPv4 address); control plane only.
+  uint32_t downstream_position(uint32_t slot) const {
+    return slot == kNoSession || slot > capacity_ ? DownstreamCells::kNone : ipv4_position_[slot];
+  }
+  // What every lane's downstream cells counted for the slot, those it had
+  // before an address change included (not the slow path's counters).
+  TrafficCounter downstream_cell_totals(uint32_t slot) const;
   // Longest match over the (at most kMaxV6Lengths) prefix lengths in use.
   uint32_t lookup_ipv6(const uint8_t* dst) const {
     const int n = v6_count_.load(std::memory_order_acquire);
@@ -150,8 +163,10 @@ class SessionTable {
   // A worker's lane (0 .. lanes - 1) of upstream cells, by position: its
   // copy of the guards, and its upstream counters, which only it writes.
   UpstreamCell* upstream_lane(uint16_t lane) const { return upstream_.lane(lane); }
-  DownstreamCell* downstream_lane(uint16_t lane) const {
-    return lane < down_lanes_.size() ? down_lanes_[lane] : nullptr;
+  DownstreamCell* downstream_lane(uint16_t lane) const { return downstream_.lane(lane); }
+  // A worker's slow-path downstream counters, by slot.
+  TrafficCounter* downstream_slow_lane(uint16_t lane) const {
+    return lane < slow_down_lanes_.size() ? slow_down_lanes_[lane] : nullptr;
   }
   // The tunnels' shared encapsulation headers, which DownstreamCell::header indexes.
   const EncapHeader* encap_headers() const { return headers_->headers(); }
@@ -188,12 +203,29 @@ class SessionTable {
   }
   void build_encap(SessionEntry& e, const SessionSpec& spec) const;
   void store_lane_flags(uint32_t slot, uint16_t flags);
-  // The DownstreamCell fields of a new slot, in every lane (not yet published).
+  // The DownstreamCell fields of a new slot, kept until it has an address.
   absl::Status fill_downstream(uint32_t slot, const SessionEntry& e, const SessionSpec& spec);
+  // Gives the slot a downstream cell keyed by its IPv4 address (non-zero).
+  absl::Status publish_ipv4(uint32_t slot, uint32_t ipv4);
+  // Takes the slot's downstream cell out of lookups; the cell is released,
+  // and its counters carried over to the slot, after a grace period.
+  void withdraw_ipv4(uint32_t slot);
+  // What the RCU defer queue holds: a slot to recycle (pos kNone) or a
+  // slot's withdrawn downstream cell.
+  struct Deferred {
+    uint32_t slot;
+    uint32_t pos;
+    uint32_t key;
+    uint32_t generation;  // the slot's, when deferred
+    TrafficCounter counted;  // what the cell had counted when withdrawn
+  };
+  TrafficCounter cell_counters(uint32_t pos) const;
+  void release_ipv4_cell(const Deferred& d);
+  void defer(Deferred d);
   absl::StatusOr<rte_hash*> v6_table_for(uint8_t length, bool create);
   // Takes the spec's IPv6 prefix, if it has one, out of its table.
   void withdraw_ipv6(const SessionSpec& spec);
-  static void free_slots(void* ctx, void* elems, unsigned n);
+  static void free_deferred(void* ctx, void* elems, unsigned n);
   void recycle(uint32_t slot);
 
   uint32_t capacity_ = 0;
@@ -202,14 +234,19 @@ class SessionTable {
   AccessEncap encap_;
   TableMemory entries_memory_;
   SessionEntry* entries_ = nullptr;  // capacity_ + 1, slot 0 unused, in entries_memory_
-  std::vector<std::unique_ptr<TableMemory>> down_lanes_memory_;
-  std::vector<DownstreamCell*> down_lanes_;  // likewise
+  std::vector<std::unique_ptr<TableMemory>> slow_down_memory_;
+  std::vector<TrafficCounter*> slow_down_lanes_;  // likewise
   std::unique_ptr<EncapHeaderPool> headers_;
   std::vector<SessionSpec> specs_;   // control-plane copy, by slot
   std::vector<uint32_t> free_slots_;
   UpstreamCells upstream_;
   std::vector<uint32_t> position_of_slot_;  // UpstreamCells::kNone while free
-  DirectIndex32 ipv4_;
+  DownstreamCells downstream_;
+  std::vector<uint32_t> ipv4_position_;      // DownstreamCells::kNone without an address
+  std::vector<DownstreamCell> down_fields_;  // by slot: what a new downstream cell gets
+  std::vector<TrafficCounter> carried_down_; // by slot: from withdrawn downstream cells
+  std::vector<uint32_t> generation_;         // by slot: bumped when a session leaves it
+  std::vector<bool> removed_;                // by slot: removed, not yet recycled
   std::array<V6Table, kMaxV6Lengths> v6_{};
   std::atomic<int> v6_count_{0};
   rte_rcu_qsbr* qsbr_ = nullptr;

@@ -157,29 +157,6 @@ inline void write_encap(uint8_t* h, const SessionEntry& e, uint32_t ip_len, bool
   return static_cast<uint32_t>(inner - p);
 }
 
-// Looks up the keys of a burst in a DirectIndex32 one level at a time,
-// prefetching each level's line for every key before the next level reads
-// it, so the misses overlap across the burst. Packets without a key
-// (has_key[i] false) get kNoSession.
-template <class HasKey>
-inline void lookup_burst(const DirectIndex32& index, const uint32_t* keys, HasKey has_key, uint16_t n,
-                         uint32_t* slots) {
-  const void* lines[kPollBurst];
-  for (uint16_t i = 0; i < n; ++i)
-    if (has_key(i)) rte_prefetch0(index.top_line(keys[i]));
-  for (uint16_t i = 0; i < n; ++i) {
-    lines[i] = has_key(i) ? index.middle_line(keys[i]) : nullptr;
-    if (lines[i] != nullptr) rte_prefetch0(lines[i]);
-  }
-  for (uint16_t i = 0; i < n; ++i) {
-    lines[i] = lines[i] != nullptr ? index.cell(keys[i]) : nullptr;
-    if (lines[i] != nullptr) rte_prefetch0(lines[i]);
-  }
-  for (uint16_t i = 0; i < n; ++i)
-    slots[i] = lines[i] != nullptr ? static_cast<const std::atomic<uint32_t>*>(lines[i])->load(std::memory_order_acquire)
-                                   : kNoSession;
-}
-
 }  // namespace
 
 Worker::~Worker() {
@@ -202,7 +179,7 @@ Worker::~Worker() {
 absl::Status Worker::init(const WorkerConfig& cfg) {
   cfg_ = cfg;
   if (cfg_.sessions == nullptr || cfg_.punt_ring == nullptr || cfg_.session_counters.up == nullptr ||
-      cfg_.session_counters.down == nullptr)
+      cfg_.session_counters.down == nullptr || cfg_.session_counters.down_by_slot == nullptr)
     return absl::InvalidArgumentError("worker needs sessions, a punt ring and session counters");
   to_core_.port = cfg_.core_port;
   to_access_.port = cfg_.access_port;
@@ -487,7 +464,7 @@ void Worker::encapsulate(rte_mbuf* m, const SessionEntry& e, uint32_t slot, uint
   if (h == nullptr) [[unlikely]]
     return drop(m, DropReason::no_mbuf, slot);
   write_encap(h, e, ip_len, ipv6);
-  TrafficCounter& c = cfg_.session_counters.down[slot].down;
+  TrafficCounter& c = cfg_.session_counters.down_by_slot[slot];
   ++c.packets;
   c.bytes += ip_len;
   ++stats_.encapsulated;
@@ -513,7 +490,9 @@ void Worker::downstream(rte_mbuf* m) {
     if (seg_avail < 20 || seg_avail < (ip[0] & 0x0fu) * 4u || check_ipv4(ip, avail, &ip_len) != IpCheck::kOk)
         [[unlikely]]
       return drop(m, DropReason::inner_bad_ip);
-    slot = cfg_.sessions->lookup_ipv4(load_be32(ip + 16));
+    const DownstreamCells& cells = cfg_.sessions->downstream_cells();
+    const uint32_t pos = cells.find(cfg_.session_counters.down, load_be32(ip + 16));
+    slot = pos == DownstreamCells::kNone ? kNoSession : cells.slot_at(pos);
     v6 = false;
   } else if (l2.ethertype == kEtherIpv6) {
     if (seg_avail < 40 || check_ipv6(ip, avail, &ip_len) != IpCheck::kOk) [[unlikely]]
@@ -761,8 +740,7 @@ template <class Write>
   write(h);
 }
 
-[[gnu::always_inline]] inline bool Worker::encap_fast(rte_mbuf* m, uint32_t slot, uint32_t ip_len) {
-  DownstreamCell& cell = cfg_.session_counters.down[slot];
+[[gnu::always_inline]] inline bool Worker::encap_fast(rte_mbuf* m, DownstreamCell& cell, uint32_t ip_len) {
   const uint32_t l2 = core_l2_len_;
   if (!(__atomic_load_n(&cell.flags, __ATOMIC_ACQUIRE) & kForwardIpv4) || ip_len > cell.mtu) [[unlikely]]
     return false;
@@ -781,7 +759,7 @@ template <class Write>
   // as two 32-byte halves) then overwrites whatever of the four bytes is
   // not PPP.
   write_header_lines(m, ip, len, [&](uint8_t* h) {
-    std::memcpy(h + len - 4, cell.ppp_ipv4, 4);
+    std::memcpy(h + len - 4, ppp_ipv4_tail(cell.ppp_len), 4);
     std::memcpy(h, t.bytes, 32);
     std::memcpy(h + t.len - 32, t.bytes + t.len - 32, 32);
     std::memcpy(h + t.len - 2, &cell.peer_session_be, 2);
@@ -805,13 +783,16 @@ void Worker::downstream_burst(rte_mbuf** pkts, uint16_t n, const Prefetches* ahe
   uint32_t keys[kPollBurst];
   for (uint16_t i = 0; i < n; ++i) ip_len[i] = classify_encap(pkts[i], &keys[i]);
   clock_.mark(Stage::kClassify);
-  uint32_t slots[kPollBurst];
-  lookup_burst(cfg_.sessions->ipv4_index(), keys, [&](uint16_t i) { return ip_len[i] != 0; }, n, slots);
+  // The address's home line holds its cell, nearly always: encap reads and
+  // writes that one line of session memory, and the tunnel's header, which
+  // stays cached.
+  const DownstreamCells& cells = cfg_.sessions->downstream_cells();
+  DownstreamCell* const lane = cfg_.session_counters.down;
+  uint32_t homes[kPollBurst];
   for (uint16_t i = 0; i < n; ++i) {
-    if (slots[i] == kNoSession) continue;
-    // encap_fast reads and writes the session's cell in this worker's lane,
-    // and the tunnel's header, which stays cached.
-    rte_prefetch0_write(&cfg_.session_counters.down[slots[i]]);
+    if (ip_len[i] == 0) continue;
+    homes[i] = cells.home_line(keys[i]);
+    rte_prefetch0_write(lane + 2 * homes[i]);
   }
   clock_.mark(Stage::kLookup);
   // The younger bursts' prefetches go out one packet's worth at a time
@@ -821,7 +802,8 @@ void Worker::downstream_burst(rte_mbuf** pkts, uint16_t n, const Prefetches* ahe
   // alternating pairs; no change at 1,000,000).
   for (uint16_t i = 0; i < n; ++i) {
     if (ahead != nullptr) prefetch_ahead(*ahead, i);
-    if (slots[i] == kNoSession || !encap_fast(pkts[i], slots[i], ip_len[i])) downstream(pkts[i]);
+    const uint32_t pos = ip_len[i] != 0 ? cells.find(lane, keys[i], homes[i]) : DownstreamCells::kNone;
+    if (pos == DownstreamCells::kNone || !encap_fast(pkts[i], lane[pos], ip_len[i])) downstream(pkts[i]);
   }
   if (ahead != nullptr) finish_prefetches(*ahead, n);
   clock_.mark(Stage::kRewrite);

@@ -195,7 +195,7 @@ class Worker {
   // Forward a classified packet; false (packet untouched) when the session
   // says otherwise and the general path must decide.
   bool decap_fast(rte_mbuf* m, UpstreamCell& cell, uint32_t inner_off);
-  bool encap_fast(rte_mbuf* m, uint32_t slot, uint32_t ip_len);
+  bool encap_fast(rte_mbuf* m, DownstreamCell& cell, uint32_t ip_len);
   template <class Write>
   void write_header_lines(rte_mbuf* m, uint8_t* ip, uint32_t len, Write write);
   // Orders write_header_lines' streamed stores before a transmit.

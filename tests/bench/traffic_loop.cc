@@ -125,7 +125,9 @@ absl::StatusOr<TrafficResult> TrafficLoop::run(const TrafficSpec& spec, const Si
         touch(&table.entry(slot).lcp_magic);  // the second line
       }
       const uint32_t pos = table.upstream_position(slot);
-      if (spec.pretouch & kTouchCounters) touch(f.upstream ? &counters.up[pos].up : &counters.down[slot].down);
+      const uint32_t down = table.downstream_position(slot);
+      if (spec.pretouch & kTouchCounters)
+        touch(f.upstream ? static_cast<const void*>(&counters.up[pos].up) : &counters.down[down].down);
       if (spec.pretouch & kTouchEntry) touch(&counters.up[pos].guard);
     }
     touch_sink = sink;

@@ -1,6 +1,7 @@
 // SessionTable on its own: lookups by every key, refusals, capacity, the
 // encapsulation template, and slot recycling through RCU; the index and
 // the memory under the table.
+#include "dataplane/direct_index.h"
 #include "dataplane/session_table.h"
 
 #include <cstring>
@@ -248,7 +249,7 @@ TEST(SessionTable, DownstreamCellsAndSharedHeadersRebuildTheTemplate) {
       ASSERT_TRUE(slot.ok());
       const SessionEntry& e = t->entry(*slot);
       for (uint16_t lane = 0; lane < 2; ++lane) {
-        const DownstreamCell& c = t->downstream_lane(lane)[*slot];
+        const DownstreamCell& c = t->downstream_lane(lane)[t->downstream_position(*slot)];
         const EncapHeader& h = t->encap_headers()[c.header];
         ASSERT_EQ(h.len + c.ppp_len, e.encap_len);
         EXPECT_EQ(h.ip_off, e.encap_ip_off());
@@ -259,7 +260,7 @@ TEST(SessionTable, DownstreamCellsAndSharedHeadersRebuildTheTemplate) {
         // front, the peer's session ID at the header's end.
         std::vector<uint8_t> built(e.encap_len + 4, 0xee);
         uint8_t* end = built.data() + built.size();
-        std::memcpy(end - 4, c.ppp_ipv4, 4);
+        std::memcpy(end - 4, ppp_ipv4_tail(c.ppp_len), 4);
         std::memcpy(end - e.encap_len, h.bytes, h.len);
         std::memcpy(end - e.encap_len + h.len - 2, &c.peer_session_be, 2);
         std::vector<uint8_t> tmpl(e.encap, e.encap + e.encap_len);
@@ -281,9 +282,9 @@ TEST(SessionTable, SessionsOfATunnelShareOneHeaderAndTheLastRecycleFreesIt) {
   auto b = t->add(spec(1, 2, 0x64400002));
   auto c = t->add(other);
   ASSERT_TRUE(a.ok() && b.ok() && c.ok());
-  const uint32_t ha = t->downstream_lane(0)[*a].header;
-  EXPECT_EQ(t->downstream_lane(0)[*b].header, ha);
-  EXPECT_NE(t->downstream_lane(0)[*c].header, ha);
+  const uint32_t ha = t->downstream_lane(0)[t->downstream_position(*a)].header;
+  EXPECT_EQ(t->downstream_lane(0)[t->downstream_position(*b)].header, ha);
+  EXPECT_NE(t->downstream_lane(0)[t->downstream_position(*c)].header, ha);
   EXPECT_EQ(t->header_pool().size(), 2u);
   EXPECT_EQ(t->header_pool().holders(ha), 2u);
   // Without RCU a removed slot is recycled at once, and its header with it
@@ -383,6 +384,96 @@ TEST(SessionTable, IdsReusedBeforeTheGracePeriodEndsGetACellOfTheirOwn) {
     EXPECT_EQ(t->lookup_upstream(7, 3), *new_slot);
     EXPECT_EQ(t->upstream_lane(0)[new_pos].up.packets, 1u);
     EXPECT_EQ(t->guard(*new_slot).subscriber_ipv4_be, __builtin_bswap32(0x64400002));
+  }
+}
+
+// IPCP gives a session its address after the session is added, and may
+// give it another later: each address gets a downstream cell of its own
+// (a cell's key fixes its place), and what the old cell counted stays the
+// session's, the packets of the grace period included.
+TEST(SessionTable, AnAddressChangeMovesTheDownstreamCellAndKeepsItsCounters) {
+  OneReaderQsbr qsbr;
+  rte_rcu_qsbr* q = qsbr.get();
+  {
+    auto t = make(4, encap(), q, 2);
+    auto slot = t->add(spec(1, 1, 0));
+    ASSERT_TRUE(slot.ok());
+    EXPECT_EQ(t->downstream_position(*slot), DownstreamCells::kNone);  // no address, no cell
+    ASSERT_TRUE(t->set_subscriber_ipv4(*slot, 0x64400005).ok());
+    const uint32_t first = t->downstream_position(*slot);
+    ASSERT_NE(first, DownstreamCells::kNone);
+    EXPECT_EQ(t->lookup_ipv4(0x64400005), *slot);
+    for (uint16_t lane = 0; lane < 2; ++lane) {
+      const DownstreamCell& c = t->downstream_lane(lane)[first];
+      EXPECT_EQ(c.key, 0x64400005u);
+      EXPECT_EQ(c.flags, kForwardIpv4);
+      EXPECT_EQ(c.mtu, 1460);
+    }
+    t->downstream_lane(0)[first].down = {2, 200};
+    t->downstream_lane(1)[first].down = {1, 100};
+    EXPECT_EQ(t->downstream_cell_totals(*slot).packets, 3u);
+
+    ASSERT_TRUE(t->set_subscriber_ipv4(*slot, 0x64400006).ok());
+    const uint32_t second = t->downstream_position(*slot);
+    ASSERT_NE(second, DownstreamCells::kNone);
+    EXPECT_NE(second, first);
+    EXPECT_EQ(t->lookup_ipv4(0x64400005), kNoSession);
+    EXPECT_EQ(t->lookup_ipv4(0x64400006), *slot);
+    EXPECT_EQ(t->guard(*slot).subscriber_ipv4_be, __builtin_bswap32(0x64400006));
+    EXPECT_EQ(t->downstream_lane(0)[first].flags, 0);  // a worker holding it stops using it
+    EXPECT_EQ(t->downstream_cell_totals(*slot).packets, 3u);  // at once, not after the grace period
+    // A worker that found the old cell before the change counts one more.
+    t->downstream_lane(1)[first].down.packets += 1;
+    t->downstream_lane(1)[first].down.bytes += 50;
+    t->downstream_lane(0)[second].down = {4, 400};
+    EXPECT_EQ(t->downstream_cell_totals(*slot).packets, 7u);
+    t->reclaim();
+    EXPECT_EQ(t->downstream_lane(1)[first].down.packets, 2u);  // not yet released
+    rte_rcu_qsbr_quiescent(q, 0);
+    t->reclaim();
+    EXPECT_EQ(t->downstream_lane(1)[first].down.packets, 0u);
+    EXPECT_EQ(t->downstream_lane(0)[first].key, 0u);
+    const TrafficCounter totals = t->downstream_cell_totals(*slot);
+    EXPECT_EQ(totals.packets, 8u);
+    EXPECT_EQ(totals.bytes, 750u);
+
+    // Withdrawn: no cell, the counts stay; and the address is free for others.
+    ASSERT_TRUE(t->set_subscriber_ipv4(*slot, 0).ok());
+    EXPECT_EQ(t->downstream_position(*slot), DownstreamCells::kNone);
+    EXPECT_EQ(t->lookup_ipv4(0x64400006), kNoSession);
+    EXPECT_EQ(t->downstream_cell_totals(*slot).packets, 8u);
+    auto other = t->add(spec(2, 2, 0x64400006));
+    ASSERT_TRUE(other.ok());
+    EXPECT_EQ(t->lookup_ipv4(0x64400006), *other);
+    EXPECT_EQ(t->downstream_cell_totals(*other).packets, 0u);
+  }
+}
+
+// A removed session's cell is released before its slot is recycled, and the
+// next session in the slot starts from zero; a removed session takes no
+// new address while it waits out the grace period.
+TEST(SessionTable, ARemovedSessionsDownstreamCountsGoWithItsSlot) {
+  OneReaderQsbr qsbr;
+  rte_rcu_qsbr* q = qsbr.get();
+  {
+    auto t = make(1, encap(), q);
+    auto slot = t->add(spec(1, 1, 0x64400001));
+    ASSERT_TRUE(slot.ok());
+    const uint32_t pos = t->downstream_position(*slot);
+    t->downstream_lane(0)[pos].down = {5, 500};
+    ASSERT_TRUE(t->remove(1, 1).ok());
+    EXPECT_EQ(t->lookup_ipv4(0x64400001), kNoSession);
+    EXPECT_EQ(t->set_subscriber_ipv4(*slot, 0x64400002).code(), absl::StatusCode::kFailedPrecondition);
+    EXPECT_EQ(t->lookup_ipv4(0x64400002), kNoSession);
+    rte_rcu_qsbr_quiescent(q, 0);
+    t->reclaim();
+    EXPECT_EQ(t->recycled(), 1u);
+    EXPECT_EQ(t->downstream_lane(0)[pos].down.packets, 0u);
+    auto next = t->add(spec(2, 2, 0x64400001));
+    ASSERT_TRUE(next.ok());
+    EXPECT_EQ(*next, *slot);
+    EXPECT_EQ(t->downstream_cell_totals(*next).packets, 0u);
+    EXPECT_EQ(t->lookup_ipv4(0x64400001), *next);
   }
 }
 
