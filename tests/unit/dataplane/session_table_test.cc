@@ -1,7 +1,6 @@
 // SessionTable on its own: lookups by every key, refusals, capacity, the
 // encapsulation template, and slot recycling through RCU; the index and
 // the memory under the table.
-#include "dataplane/direct_index.h"
 #include "dataplane/session_table.h"
 
 #include <cstring>
@@ -491,24 +490,6 @@ TEST(TableMemory, SmallAndLargeAllocationsAreZeroedAlignedAndWritable) {
     p[0] = p[bytes - 1] = 0xa5;
     EXPECT_EQ(p[bytes - 1], 0xa5);
   }
-}
-
-TEST(DirectIndex32, KeysOverManyChunksKeepTheirValues) {
-  // Scattered keys need a middle and a leaf page each: far more pages than
-  // the first chunks hold.
-  DirectIndex32 index;
-  std::vector<uint32_t> keys;
-  for (uint32_t i = 1; i <= 20000; ++i) keys.push_back(i * 2654435761u);
-  for (uint32_t i = 0; i < keys.size(); ++i) ASSERT_TRUE(index.set(keys[i], i + 1));
-  EXPECT_GT(index.pages(), 10000u);
-  for (uint32_t i = 0; i < keys.size(); ++i) {
-    ASSERT_EQ(index.get(keys[i]), i + 1);
-    ASSERT_EQ(index.cell(keys[i]), index.cell(keys[i]));
-  }
-  EXPECT_EQ(index.get(12345), DirectIndex32::kEmpty);
-  index.clear(keys[7]);
-  EXPECT_EQ(index.get(keys[7]), DirectIndex32::kEmpty);
-  EXPECT_EQ(index.get(keys[8]), 9u);
 }
 
 }  // namespace
