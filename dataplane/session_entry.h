@@ -76,6 +76,15 @@ static_assert(kAnswerLcpEcho < 256, "UpstreamGuard::flags is a byte");
 struct TrafficCounter {
   uint64_t packets;
   uint64_t bytes;
+
+  TrafficCounter& operator+=(const TrafficCounter& o) {
+    packets += o.packets;
+    bytes += o.bytes;
+    return *this;
+  }
+  friend TrafficCounter operator-(const TrafficCounter& a, const TrafficCounter& b) {
+    return {a.packets - b.packets, a.bytes - b.bytes};
+  }
 };
 
 // One worker's upstream view of a session: a copy of the guard (written by

@@ -121,28 +121,21 @@ void SessionTable::withdraw_ipv4(uint32_t slot) {
   ipv4_position_[slot] = DownstreamCells::kNone;
   // The slot's totals keep what the cell counted so far at once; packets
   // it counts in the grace period are added at its release.
-  carried_down_[slot].packets += d.counted.packets;
-  carried_down_[slot].bytes += d.counted.bytes;
+  carried_down_[slot] += d.counted;
   if (dq_ == nullptr) return release_ipv4_cell(d);
   defer(d);
 }
 
 TrafficCounter SessionTable::cell_counters(uint32_t pos) const {
   TrafficCounter t{};
-  for (uint16_t lane = 0; lane < downstream_.lanes(); ++lane) {
-    const TrafficCounter& c = downstream_.cell(lane, pos).down;
-    t.packets += c.packets;
-    t.bytes += c.bytes;
-  }
+  for (uint16_t lane = 0; lane < downstream_.lanes(); ++lane) t += downstream_.cell(lane, pos).down;
   return t;
 }
 
 void SessionTable::release_ipv4_cell(const Deferred& d) {
   // A session that has since left the slot keeps nothing.
   if (d.generation == generation_[d.slot]) {
-    const TrafficCounter now = cell_counters(d.pos);
-    carried_down_[d.slot].packets += now.packets - d.counted.packets;
-    carried_down_[d.slot].bytes += now.bytes - d.counted.bytes;
+    carried_down_[d.slot] += cell_counters(d.pos) - d.counted;
   }
   downstream_.release(d.pos, d.key);
 }
@@ -150,11 +143,7 @@ void SessionTable::release_ipv4_cell(const Deferred& d) {
 TrafficCounter SessionTable::downstream_cell_totals(uint32_t slot) const {
   if (slot == kNoSession || slot > capacity_) return TrafficCounter{};
   TrafficCounter t = carried_down_[slot];
-  if (const uint32_t pos = ipv4_position_[slot]; pos != DownstreamCells::kNone) {
-    const TrafficCounter c = cell_counters(pos);
-    t.packets += c.packets;
-    t.bytes += c.bytes;
-  }
+  if (const uint32_t pos = ipv4_position_[slot]; pos != DownstreamCells::kNone) t += cell_counters(pos);
   return t;
 }
 
