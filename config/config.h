@@ -93,7 +93,7 @@ struct DataplaneConfig {
   // empty polls in a row a worker sleeps N microseconds per empty poll,
   // handing its CPU to whatever shares it (tests, small boxes, lab VMs).
   uint32_t idle_sleep_us = 0;
-  uint32_t mbufs = 32767;                  // mbuf pool size
+  uint32_t mbufs = 32767;                  // mbufs in each port's pool
   uint32_t mbuf_cache = 256;
   uint16_t tcp_mss_clamp = 1420;  // IPv4 MSS (session MTU - 40); IPv6 gets 20 less; 0: off
   uint32_t max_sessions = 65536;  // capacity of the session tables

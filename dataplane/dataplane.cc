@@ -1,4 +1,5 @@
 #include "dataplane/dataplane.h"
+#include "dataplane/frame_layout.h"
 
 #include <algorithm>
 #include <cstring>
@@ -55,11 +56,16 @@ absl::StatusOr<std::unique_ptr<Dataplane>> Dataplane::create(const config::Confi
   const uint16_t nworkers = static_cast<uint16_t>(dpc.worker_lcores.size());
   const int socket = static_cast<int>(rte_socket_id());
 
-  d->pool_ = rte_pktmbuf_pool_create("lns_mbufs", dpc.mbufs, dpc.mbuf_cache, 0,
-                                     RTE_MBUF_DEFAULT_BUF_SIZE, socket);
+  // A pool per port: the access port's frames start 56 bytes into a line,
+  // the core port's at a line (frame_layout.h).
+  d->access_pool_ = rte_pktmbuf_pool_create("lns_mbufs_acc", dpc.mbufs, dpc.mbuf_cache, kAccessMbufPrivSize,
+                                            RTE_MBUF_DEFAULT_BUF_SIZE, socket);
+  d->pool_ = d->access_pool_ == nullptr ? nullptr
+                                        : rte_pktmbuf_pool_create("lns_mbufs", dpc.mbufs, dpc.mbuf_cache, 0,
+                                                                  RTE_MBUF_DEFAULT_BUF_SIZE, socket);
   if (d->pool_ == nullptr)
     return absl::ResourceExhaustedError(absl::StrFormat(
-        "cannot create a pool of %u mbufs: %s (give DPDK more memory: hugepages or -m)", dpc.mbufs,
+        "cannot create two pools of %u mbufs: %s (give DPDK more memory: hugepages or -m)", dpc.mbufs,
         rte_strerror(rte_errno)));
   d->indirect_pool_ = rte_pktmbuf_pool_create("lns_indirect", std::max<uint32_t>(dpc.mbufs / 4, 1023),
                                               dpc.mbuf_cache, 0, 0, socket);
@@ -67,7 +73,7 @@ absl::StatusOr<std::unique_ptr<Dataplane>> Dataplane::create(const config::Confi
     return absl::ResourceExhaustedError("cannot create the indirect mbuf pool for fragmentation");
 
   auto access = start_port({cfg.access.device, nworkers, cfg.access.rx_descriptors,
-                            cfg.access.tx_descriptors, cfg.access.mtu, d->pool_});
+                            cfg.access.tx_descriptors, cfg.access.mtu, d->access_pool_});
   if (!access.ok()) return access.status();
   d->access_ = *access;
   auto core = start_port({cfg.core.device, nworkers, cfg.core.rx_descriptors, cfg.core.tx_descriptors,
@@ -200,6 +206,7 @@ Dataplane::~Dataplane() {
   rte_free(qsbr_);
   rte_mempool_free(indirect_pool_);
   rte_mempool_free(pool_);
+  rte_mempool_free(access_pool_);
 }
 
 absl::Status Dataplane::launch() {

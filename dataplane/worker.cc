@@ -1,4 +1,5 @@
 #include "dataplane/worker.h"
+#include "dataplane/frame_layout.h"
 
 #include <algorithm>
 #include <cstring>
@@ -210,23 +211,26 @@ absl::Status Worker::init(const WorkerConfig& cfg) {
 void Worker::build_decap_pattern() {
   BytePattern64& b = decap_pattern_;
   b = BytePattern64{};
+  // Offsets in the frame, less the byte the pattern starts at.
+  constexpr uint32_t o = kDecapFirstByte;
   uint32_t l2 = 14;
   if (cfg_.access_vlan == kNoVlan) {
-    b.expect16(12, kEtherIpv4);
+    b.expect16(12 - o, kEtherIpv4);
   } else {
-    b.expect16(12, kEtherVlan);
-    b.expect16(14, cfg_.access_vlan, 0x0fff);
-    b.expect16(16, kEtherIpv4);
+    b.expect16(12 - o, kEtherVlan);
+    b.expect16(14 - o, cfg_.access_vlan, 0x0fff);
+    b.expect16(16 - o, kEtherIpv4);
     l2 = 18;
   }
-  b.expect(l2, 0x45);                // IPv4 without options
-  b.expect16(l2 + 6, 0, 0x3fff);     // not a fragment
-  b.expect(l2 + 9, kIpProtoUdp);
-  b.expect32(l2 + 16, cfg_.access_ipv4);
-  b.expect16(l2 + 22, kL2tpPort);    // UDP destination
-  b.expect16(l2 + 28, kL2tpVersion); // data; no L, S, O or P
-  b.expect32(l2 + 34, 0xff030021);   // PPP address, control, IPv4
-  b.expect(l2 + 38, 0x45);           // inner IPv4 without options
+  b.expect(l2 - o, 0x45);                // IPv4 without options
+  b.expect16(l2 + 6 - o, 0, 0x3fff);     // not a fragment
+  b.expect(l2 + 9 - o, kIpProtoUdp);
+  b.expect32(l2 + 16 - o, cfg_.access_ipv4);
+  b.expect16(l2 + 22 - o, kL2tpPort);    // UDP destination
+  b.expect16(l2 + 28 - o, kL2tpVersion); // data; no L, S, O or P
+  b.expect32(l2 + 34 - o, 0xff030021);   // PPP address, control, IPv4
+  b.expect(l2 + 38 - o, 0x45);           // inner IPv4 without options
+  static_assert(18 + 38 - o < BytePattern64::kBytes);
 }
 
 void Worker::drop(rte_mbuf* m, DropReason r) {
@@ -560,11 +564,16 @@ void Worker::prefetch_mbufs(rte_mbuf** pkts, uint16_t n) {
 
 [[gnu::always_inline]] inline void Worker::prefetch_header_lines(const rte_mbuf* m, bool upstream) {
   const uint8_t* p = rte_pktmbuf_mtod(m, const uint8_t*);
-  rte_prefetch1(p);
   if (upstream) {
-    // The common layout reaches the inner IPv4 source at byte 66 (70 tagged).
-    rte_prefetch1(p + RTE_CACHE_LINE_SIZE);
-  } else if (!cfg_.stream_encap_headers) {
+    // The fast path reads from the Ethernet type to the inner IPv4 header's
+    // end: one line in lnsd's pool (frame_layout.h), else two.
+    rte_prefetch1(p + kDecapFirstByte);
+    rte_prefetch1(p + access_l2_len_ + kMinDecapIp - 1);
+    return;
+  }
+  // The Ethernet type and the IPv4 header.
+  rte_prefetch1(p + 12);
+  if (!cfg_.stream_encap_headers) {
     // The encapsulation is written into the headroom in front of the
     // inner header: own that line before the stores reach it. (Streamed
     // out whole instead, it needs no fetching: write_header_lines.)
@@ -624,7 +633,9 @@ void Worker::finish_prefetches(const Prefetches& p, uint16_t done) {
   const uint32_t len = rte_pktmbuf_data_len(m);
   const uint32_t l2 = access_l2_len_;
   // At least 72 bytes: the pattern's 64 are inside the segment.
-  if (len != rte_pktmbuf_pkt_len(m) || len < l2 + kMinDecapIp || !decap_pattern_.matches(p)) [[unlikely]]
+  static_assert(kDecapFirstByte + BytePattern64::kBytes <= 14 + kMinDecapIp);
+  if (len != rte_pktmbuf_pkt_len(m) || len < l2 + kMinDecapIp || !decap_pattern_.matches(p + kDecapFirstByte))
+      [[unlikely]]
     return classify_decap_general(m, key);
   // The constant fields matched (see build_decap_pattern()), the L2TP
   // header is 6 bytes and the message runs to the datagram's end.

@@ -1,5 +1,7 @@
 #include "controlplane/daemon/eal_args.h"
 
+#include <algorithm>
+#include <bit>
 #include <cctype>
 #include <fstream>
 #include <sstream>
@@ -24,10 +26,14 @@ uint64_t estimate_memory_mb(const config::Config& cfg) {
   const auto& dp = cfg.dataplane;
   const uint64_t workers = dp.worker_lcores.size();
   uint64_t bytes = 0;
-  bytes += uint64_t{dp.mbufs} * 2560;                     // direct mbufs
+  bytes += 2 * uint64_t{dp.mbufs} * 2560;                 // direct mbufs: a pool per port
   bytes += std::max<uint64_t>(dp.mbufs / 4, 1023) * 256;  // indirect mbufs
   const uint64_t sessions = dp.max_sessions;
-  bytes += sessions * (128 + 64 + workers * 32);  // entries, specs, counters
+  bytes += sessions * (128 + 64 + workers * 16);  // entries, specs, slow-path counters
+  // Upstream and downstream cells (keyed_cells.h): a quarter full, a lane
+  // of 32-byte cells per worker and a 4-byte slot map, each.
+  const uint64_t positions = 2 * std::bit_ceil(2 * std::max<uint64_t>(sessions, 1));
+  bytes += 2 * positions * (workers * 32 + 4);
   bytes += (uint64_t{1} << 24) * 4;               // rte_lpm tbl24
   bytes += std::max<uint64_t>(1024, sessions / 8) * 1024;  // rte_lpm tbl8 groups
   bytes += sessions * 48 * 2;                     // IPv6 hash (one prefix length)

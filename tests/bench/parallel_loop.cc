@@ -24,6 +24,7 @@ namespace {
 // port).
 struct alignas(64) LaneFeed {  // written per packet by its lane only
   rte_ring* in = nullptr;
+  rte_mempool* pool = nullptr;  // the port's RX pool, as a NIC would fill
   bool shared_in = false;  // every lane feeds queue 0: multi-producer
   rte_ring* out = nullptr;
   const std::vector<FrameWriter>* writers = nullptr;
@@ -207,6 +208,7 @@ absl::StatusOr<ParallelResult> ParallelLoop::run(const TrafficSpec& spec, const 
       // like-for-like comparison.
       f.shared_in = spec.one_queue && workers > 1;
       f.in = ring_.rx_ring(up ? dp::Side::kAccess : dp::Side::kCore, spec.one_queue ? 0 : q);
+      f.pool = dp.rx_pool(up ? dp::Side::kAccess : dp::Side::kCore);
       f.out = ring_.tx_ring(up ? dp::Side::kCore : dp::Side::kAccess, q);
       f.writers = &writers[up ? 0 : 1];
       // Interleaved positions of the order: the frames in flight belong to
@@ -217,7 +219,7 @@ absl::StatusOr<ParallelResult> ParallelLoop::run(const TrafficSpec& spec, const 
         return absl::InvalidArgumentError(absl::StrFormat(
             "RX rings hold %u frames; with several workers each must hold all %u in flight",
             rte_ring_get_capacity(f.in), spec.inflight));
-      if (rte_pktmbuf_alloc_bulk(dp.pool(), mbufs.data(), share) != 0) {
+      if (rte_pktmbuf_alloc_bulk(f.pool, mbufs.data(), share) != 0) {
         drain();
         return absl::ResourceExhaustedError(absl::StrFormat("cannot allocate %u mbufs", share));
       }

@@ -19,6 +19,7 @@ namespace {
 struct Feed {
   bool upstream = true;
   rte_ring* in = nullptr;
+  rte_mempool* pool = nullptr;  // the port's RX pool, as a NIC would fill
   rte_ring* out = nullptr;
   std::vector<FrameWriter> writers;  // one per position of the size pattern
   uint64_t cursor = 0;               // position in the session order
@@ -78,6 +79,7 @@ absl::StatusOr<TrafficResult> TrafficLoop::run(const TrafficSpec& spec, const Si
     Feed f;
     f.upstream = up;
     f.in = ring_.rx_ring(up ? dp::Side::kAccess : dp::Side::kCore);
+    f.pool = ring_.dp().rx_pool(up ? dp::Side::kAccess : dp::Side::kCore);
     f.out = ring_.tx_ring(up ? dp::Side::kCore : dp::Side::kAccess);
     for (uint16_t len : sizes.pattern)
       f.writers.emplace_back(up ? Direction::kUpstream : Direction::kDownstream, len, addresses_);
@@ -151,7 +153,7 @@ absl::StatusOr<TrafficResult> TrafficLoop::run(const TrafficSpec& spec, const Si
       if (rte_ring_get_capacity(f.in) < share)
         return absl::InvalidArgumentError(absl::StrFormat(
             "RX ring holds %u frames, %u in flight per direction asked", rte_ring_get_capacity(f.in), share));
-      if (rte_pktmbuf_alloc_bulk(ring_.dp().pool(), mbufs.data(), share) != 0) {
+      if (rte_pktmbuf_alloc_bulk(f.pool, mbufs.data(), share) != 0) {
         drain();
         return absl::ResourceExhaustedError(absl::StrFormat("cannot allocate %u mbufs", share));
       }

@@ -120,7 +120,7 @@ class MultiWorkerTest : public ::testing::TestWithParam<Param> {
   // Queues a frame while the workers run, waiting for room on the ring.
   void send(Side side, unsigned queue, const Bytes& frame) {
     rte_mbuf* m;
-    while ((m = rte_pktmbuf_alloc(r_->dp().pool())) == nullptr) {  // all in flight
+    while ((m = rte_pktmbuf_alloc(r_->dp().rx_pool(side))) == nullptr) {  // all in flight
       collect_some();
       std::this_thread::yield();
     }

@@ -79,7 +79,7 @@ RingDataplane::~RingDataplane() {
 }
 
 void RingDataplane::inject(dp::Side side, const Bytes& frame, unsigned queue, int headroom) {
-  rte_mbuf* m = rte_pktmbuf_alloc(dp_->pool());
+  rte_mbuf* m = rte_pktmbuf_alloc(dp_->rx_pool(side));
   if (m == nullptr) abort();
   if (headroom >= 0) m->data_off = static_cast<uint16_t>(headroom);
   char* p = rte_pktmbuf_append(m, static_cast<uint16_t>(frame.size()));
@@ -117,7 +117,9 @@ std::vector<Bytes> RingDataplane::collect(dp::Side side) {
   return out;
 }
 
-unsigned RingDataplane::mbufs_in_use() const { return rte_mempool_in_use_count(dp_->pool()); }
+unsigned RingDataplane::mbufs_in_use() const {
+  return rte_mempool_in_use_count(dp_->pool()) + rte_mempool_in_use_count(dp_->rx_pool(dp::Side::kAccess));
+}
 
 uint64_t RingDataplane::drops(dp::DropReason r) const {
   uint64_t t = 0;
