@@ -77,13 +77,14 @@ class Reader : private SettingReader {
 
   void read_dataplane(const Group& dataplane, DataplaneConfig& out) {
     reject_unknown(dataplane, {"workers", "distribution", "handoff_ring_size", "idle_sleep_us", "mbufs", "mbuf_cache",
-                               "tcp_mss_clamp", "max_sessions", "session_mtu", "punt", "reassembly"});
+                               "access_frame_offset", "tcp_mss_clamp", "max_sessions", "session_mtu", "punt", "reassembly"});
     read_workers(dataplane, out.worker_lcores);
     read_distribution(dataplane, out.distribution);
     read_integer(dataplane, "handoff_ring_size", limits::kHandoffRingSize, out.handoff_ring_size);
     read_integer(dataplane, "idle_sleep_us", limits::kIdleSleepUs, out.idle_sleep_us);
     read_integer(dataplane, "mbufs", limits::kMbufs, out.mbufs);
     read_integer(dataplane, "mbuf_cache", limits::kMbufCache, out.mbuf_cache);
+    read_integer(dataplane, "access_frame_offset", limits::kAccessFrameOffset, out.access_frame_offset);
     read_integer(dataplane, "tcp_mss_clamp", limits::kTcpMssClamp, out.tcp_mss_clamp);
     read_integer(dataplane, "max_sessions", limits::kMaxSessions, out.max_sessions);
     read_integer(dataplane, "session_mtu", limits::kSessionMtu, out.session_mtu);

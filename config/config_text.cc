@@ -287,6 +287,7 @@ std::string format_config(const Config& config, SecretDisplay secrets) {
   w.integer("idle_sleep_us", dp.idle_sleep_us);
   w.integer("mbufs", dp.mbufs);
   w.integer("mbuf_cache", dp.mbuf_cache);
+  w.integer("access_frame_offset", dp.access_frame_offset);
   w.integer("tcp_mss_clamp", dp.tcp_mss_clamp);
   w.integer("max_sessions", dp.max_sessions);
   w.integer("session_mtu", dp.session_mtu);

@@ -60,6 +60,7 @@ class Validator {
   void run() {
     check_lcores();
     check_mbufs();
+    check_access_frame_offset();
     check_tcp_mss_clamp();
     check_punt();
     check_ports();
@@ -119,6 +120,16 @@ class Validator {
                          handoff != 0 ? absl::StrCat(" + handoff rings ", handoff) : "", " for ",
                          workers, workers == 1 ? " worker" : " workers", "), got ",
                          dataplane.mbufs));
+    }
+  }
+
+  // The offset is the mbuf private area's size, which DPDK wants a multiple of 8.
+  void check_access_frame_offset() {
+    const uint32_t offset = config_.dataplane.access_frame_offset;
+    if (offset % 8 != 0) {
+      error("dataplane.access_frame_offset",
+            absl::StrCat("expected a multiple of 8 (0 puts frames at a cache line, 56 gives decap one line), got ",
+                         offset));
     }
   }
 

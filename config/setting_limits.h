@@ -27,6 +27,8 @@ inline constexpr IntSpec kLcore{0, kMaxLcores - 1};
 inline constexpr IntSpec kHeapPrefaultMb{0, 1 << 20};
 inline constexpr IntSpec kMbufs{kMinMbufs, 1 << 26};
 inline constexpr IntSpec kMbufCache{0, kMaxMbufCache};
+// Bytes; a multiple of 8 (the mbuf private area's alignment) below a line.
+inline constexpr IntSpec kAccessFrameOffset{0, 56};
 inline constexpr IntSpec kTcpMssClamp{536, 9216 - kTcpIpv4HeaderBytes, false, true};
 inline constexpr IntSpec kMaxSessions{1, 1 << 24};
 inline constexpr IntSpec kSessionMtu{576, 9000};

@@ -56,9 +56,10 @@ absl::StatusOr<std::unique_ptr<Dataplane>> Dataplane::create(const config::Confi
   const uint16_t nworkers = static_cast<uint16_t>(dpc.worker_lcores.size());
   const int socket = static_cast<int>(rte_socket_id());
 
-  // A pool per port: the access port's frames start 56 bytes into a line,
-  // the core port's at a line (frame_layout.h).
-  d->access_pool_ = rte_pktmbuf_pool_create("lns_mbufs_acc", dpc.mbufs, dpc.mbuf_cache, kAccessMbufPrivSize,
+  // A pool per port: the access port's frames start access_frame_offset
+  // (56) bytes into a line, the core port's at a line (frame_layout.h).
+  d->access_pool_ = rte_pktmbuf_pool_create("lns_mbufs_acc", dpc.mbufs, dpc.mbuf_cache,
+                                            access_mbuf_priv_size(dpc.access_frame_offset),
                                             RTE_MBUF_DEFAULT_BUF_SIZE, socket);
   d->pool_ = d->access_pool_ == nullptr ? nullptr
                                         : rte_pktmbuf_pool_create("lns_mbufs", dpc.mbufs, dpc.mbuf_cache, 0,

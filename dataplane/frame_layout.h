@@ -15,8 +15,10 @@
 // (with the frame 56 bytes in, that line is the frame's first, cached
 // from its arrival, and encap at 65,536 sessions measured 1.3x slower).
 //
-// NICs take receive buffers at any 8-byte alignment (rte_mbuf's private
-// area is a multiple of 8 by API); PMDs place the frame at the headroom.
+// PMDs place the frame at the headroom, whatever the private area. The
+// NICs we know take receive buffers at 2- or 8-byte alignment; for one
+// that wants more, dataplane.access_frame_offset = 0 restores line-aligned
+// frames.
 #pragma once
 
 #include <cstdint>
@@ -25,13 +27,16 @@
 
 namespace lns::dp {
 
-// Where an access-port frame starts in its line.
+// Where an access-port frame starts in its line by default
+// (dataplane.access_frame_offset; 0 puts it at a line).
 inline constexpr uint16_t kFrameLineOffset = 56;
 // The mbuf header and the headroom are whole lines, so the private area
 // alone sets the offset.
 static_assert((sizeof(rte_mbuf) + RTE_PKTMBUF_HEADROOM) % RTE_CACHE_LINE_SIZE == 0);
-inline constexpr uint16_t kAccessMbufPrivSize = kFrameLineOffset;
-static_assert(kAccessMbufPrivSize % RTE_MBUF_PRIV_ALIGN == 0);
+static_assert(kFrameLineOffset % RTE_MBUF_PRIV_ALIGN == 0);
+inline constexpr uint16_t access_mbuf_priv_size(uint32_t frame_offset) {
+  return static_cast<uint16_t>(frame_offset % RTE_CACHE_LINE_SIZE);
+}
 
 // The first frame byte the upstream fast path reads (the Ethernet type is
 // at 12; the pattern's 64 bytes from here reach the inner IPv4 header's

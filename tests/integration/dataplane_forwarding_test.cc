@@ -11,7 +11,6 @@
 #include <rte_ring.h>
 
 #include "common/checksum.h"
-#include "dataplane/frame_layout.h"
 #include "tests/support/eal_env.h"
 #include "tests/support/packet_builder.h"
 #include "tests/support/ring_dataplane.h"
@@ -155,29 +154,37 @@ TEST_F(ForwardingTest, UpstreamIgnoresEthernetPaddingAndL2tpTrailer) {
   EXPECT_EQ(out[0], expected_core(inner_v4(kSub, kHost, 63, 0)));
 }
 
-// The access port's pool puts a frame 56 bytes into a cache line, so that
-// decap's bytes (Ethernet type to the inner IPv4 header) share one line,
-// and the core port's at a line (frame_layout.h); frames elsewhere take the
-// same fast path, only slower.
+// The access port's pool puts a frame dataplane.access_frame_offset (56)
+// bytes into a cache line, so that decap's bytes (Ethernet type to the
+// inner IPv4 header) share one line, and the core port's at a line
+// (frame_layout.h); frames anywhere else take the same fast path, only
+// slower.
 TEST_F(ForwardingTest, UpstreamFramesDecapsulateAtEveryAlignment) {
-  for (const Side side : {Side::kAccess, Side::kCore}) {
-    rte_mbuf* m = rte_pktmbuf_alloc(r_->dp().rx_pool(side));
-    ASSERT_NE(m, nullptr);
-    EXPECT_EQ(reinterpret_cast<uintptr_t>(rte_pktmbuf_mtod(m, void*)) % RTE_CACHE_LINE_SIZE,
-              side == Side::kAccess ? dp::kFrameLineOffset : 0u);
-    rte_pktmbuf_free(m);
+  for (const uint32_t offset : {56u, 0u, 8u}) {
+    SCOPED_TRACE(::testing::Message() << "access_frame_offset " << offset);
+    config::Config cfg = test::test_config();
+    cfg.dataplane.access_frame_offset = offset;
+    make(cfg);
+    for (const Side side : {Side::kAccess, Side::kCore}) {
+      rte_mbuf* m = rte_pktmbuf_alloc(r_->dp().rx_pool(side));
+      ASSERT_NE(m, nullptr);
+      EXPECT_EQ(reinterpret_cast<uintptr_t>(rte_pktmbuf_mtod(m, void*)) % RTE_CACHE_LINE_SIZE,
+                side == Side::kAccess ? offset : 0u);
+      rte_pktmbuf_free(m);
+    }
+    const Bytes frame = upstream_frame(test::ppp(0x0021, inner_v4()));
+    for (int headroom : {-1, 128, 120, 100, 71, 64, 57, 8, 0}) {
+      SCOPED_TRACE(::testing::Message() << "headroom " << headroom);
+      r_->inject(Side::kAccess, frame, 0, headroom);
+      r_->poll();
+      const auto out = r_->collect(Side::kCore);
+      ASSERT_EQ(out.size(), 1u);
+      EXPECT_EQ(out[0], expected_core(inner_v4(kSub, kHost, 63)));
+    }
+    EXPECT_EQ(r_->total_drops(), 0u);
+    EXPECT_EQ(r_->dp().worker(0).stats().decapsulated, 9u);
+    EXPECT_EQ(r_->mbufs_in_use(), baseline_) << "mbuf leak";
   }
-  const Bytes frame = upstream_frame(test::ppp(0x0021, inner_v4()));
-  for (int headroom : {-1, 128, 120, 100, 71, 64, 57, 8, 0}) {
-    SCOPED_TRACE(::testing::Message() << "headroom " << headroom);
-    r_->inject(Side::kAccess, frame, 0, headroom);
-    r_->poll();
-    const auto out = r_->collect(Side::kCore);
-    ASSERT_EQ(out.size(), 1u);
-    EXPECT_EQ(out[0], expected_core(inner_v4(kSub, kHost, 63)));
-  }
-  EXPECT_EQ(r_->total_drops(), 0u);
-  EXPECT_EQ(r_->dp().worker(0).stats().decapsulated, 9u);
 }
 
 TEST_F(ForwardingTest, UpstreamIpv6FromTheSessionPrefix) {

@@ -172,8 +172,8 @@ TEST(LoadConfigErrors, UnknownSettingsListWhatIsExpected) {
       errors_of(load_config_string(rendered, "t.cfg")),
       ElementsAre(
           "t.cfg:2: dataplane.mbufz: unknown setting 'mbufz' in dataplane; expected one of: "
-          "workers, distribution, handoff_ring_size, idle_sleep_us, mbufs, mbuf_cache, tcp_mss_clamp, "
-          "max_sessions, session_mtu, punt, reassembly",
+          "workers, distribution, handoff_ring_size, idle_sleep_us, mbufs, mbuf_cache, access_frame_offset, "
+          "tcp_mss_clamp, max_sessions, session_mtu, punt, reassembly",
           "t.cfg:4: core.speed: unknown setting 'speed' in core; expected one of: device, vlan, "
           "ipv4, next_hop_mac, mtu, rx_descriptors, tx_descriptors",
           "t.cfg:6: static_sessions.[0].colour: unknown setting 'colour' in static_sessions.[0]; "

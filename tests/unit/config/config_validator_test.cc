@@ -89,6 +89,25 @@ TEST(ValidateConfig, DefaultMssClampIsCheckedAgainstALowerSessionMtu) {
                                     "most dataplane.session_mtu - 40 = 1360")));
 }
 
+TEST(ValidateConfig, AccessFrameOffsetIsAMultipleOfEightBelowALine) {
+  ConfigText text;
+  text.dataplane = "access_frame_offset = 12;";
+  EXPECT_THAT(errors_of(text.load()),
+              ElementsAre("t.cfg:2: dataplane.access_frame_offset: expected a multiple of 8 (0 puts "
+                          "frames at a cache line, 56 gives decap one line), got 12"));
+  text.dataplane = "access_frame_offset = 64;";
+  EXPECT_THAT(errors_of(text.load()),
+              ElementsAre("t.cfg:2: dataplane.access_frame_offset: expected an integer 0..56, got 64"));
+  const std::pair<const char*, uint32_t> valid[] = {
+      {"access_frame_offset = 0;", 0}, {"access_frame_offset = 48;", 48}, {"", 56}};
+  for (const auto& [setting, want] : valid) {
+    text.dataplane = setting;
+    auto loaded = text.load();
+    ASSERT_TRUE(loaded.ok()) << setting << ": " << loaded.status();
+    EXPECT_EQ(loaded->dataplane.access_frame_offset, want) << setting;
+  }
+}
+
 TEST(ValidateConfig, PuntBurstMustFitTheRing) {
   ConfigText text;
   text.dataplane = "punt = { burst = 129; ring_size = 128; };";
