@@ -1,6 +1,6 @@
 // Where a received frame lands in its cache lines. The access port's pool
 // has an mbuf private area that moves every buffer so that a frame starts
-// 56 bytes into a line: an untagged L2TP data frame then keeps all that
+// 56 bytes into a line (dataplane.access_frame_offset, by default): an untagged L2TP data frame then keeps all that
 // decap reads and writes, from the outer Ethernet type (byte 12) to the end
 // of the inner IPv4 header (byte 71), in one line, where a line-aligned
 // frame splits it over two (the inner source address is bytes 64-67). At
@@ -27,15 +27,12 @@
 
 namespace lns::dp {
 
-// Where an access-port frame starts in its line by default
-// (dataplane.access_frame_offset; 0 puts it at a line).
-inline constexpr uint16_t kFrameLineOffset = 56;
 // The mbuf header and the headroom are whole lines, so the private area
-// alone sets the offset.
+// alone sets where a received frame starts in its line: the access pool's
+// is dataplane.access_frame_offset (0..56, a multiple of 8, validated).
 static_assert((sizeof(rte_mbuf) + RTE_PKTMBUF_HEADROOM) % RTE_CACHE_LINE_SIZE == 0);
-static_assert(kFrameLineOffset % RTE_MBUF_PRIV_ALIGN == 0);
 inline constexpr uint16_t access_mbuf_priv_size(uint32_t frame_offset) {
-  return static_cast<uint16_t>(frame_offset % RTE_CACHE_LINE_SIZE);
+  return static_cast<uint16_t>(frame_offset);
 }
 
 // The first frame byte the upstream fast path reads (the Ethernet type is

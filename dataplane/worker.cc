@@ -566,7 +566,8 @@ void Worker::prefetch_mbufs(rte_mbuf** pkts, uint16_t n) {
   const uint8_t* p = rte_pktmbuf_mtod(m, const uint8_t*);
   if (upstream) {
     // The fast path reads from the Ethernet type to the inner IPv4 header's
-    // end: one line in lnsd's pool (frame_layout.h), else two.
+    // end: one line at the access pool's default offset (frame_layout.h),
+    // else two.
     rte_prefetch1(p + kDecapFirstByte);
     rte_prefetch1(p + access_l2_len_ + kMinDecapIp - 1);
     return;
