@@ -724,10 +724,26 @@ void Worker::upstream_burst(rte_mbuf** pkts, uint16_t n, const Prefetches* ahead
 // The encapsulation of `len` bytes in front of ip, written by `write(h)`.
 // When its first cache line lies wholly in the headroom (the usual case: a
 // 48-56 byte header in front of an IPv4 header 14 or 18 bytes into its
-// line), that line is assembled on the stack and streamed out with
+// line), that line is assembled in an image and streamed out with
 // non-temporal stores: the headroom line is in no cache, and an ordinary
 // store would first read it from memory for nothing. The part in the
 // inner header's line, which is cached, is written through the same image.
+// The image goes out during the next packet (write_out_image), not at
+// once: its 16-byte loads would wait for the overlapping smaller stores
+// that built it to reach L1. Measured against writing it out at once (four
+// sets of 6-10 alternating pairs): encap with one session 0.84-0.96 of the
+// cycles, 0.88-1.04 at 65,536 sessions, 0.97-1.05 at 1,000,000.
+void Worker::write_out_image() {
+#if defined(__SSE2__)
+  const HeaderImage& img = *pending_image_;
+  auto* dst = reinterpret_cast<__m128i*>(img.first);
+  const auto* src = reinterpret_cast<const __m128i*>(img.bytes);
+  for (int i = 0; i < 4; ++i) _mm_stream_si128(dst + i, _mm_load_si128(src + i));
+  std::memcpy(img.first + RTE_CACHE_LINE_SIZE, img.bytes + RTE_CACHE_LINE_SIZE, RTE_CACHE_LINE_SIZE);
+#endif
+  pending_image_ = nullptr;
+}
+
 template <class Write>
 [[gnu::always_inline]] inline void Worker::write_header_lines(rte_mbuf* m, uint8_t* ip, uint32_t len, Write write) {
   uint8_t* h = ip - len;
@@ -737,14 +753,14 @@ template <class Write>
   const auto buf = reinterpret_cast<uintptr_t>(m->buf_addr);
   if (cfg_.stream_encap_headers && first + RTE_CACHE_LINE_SIZE == ip_line && first >= buf &&
       ip_line + RTE_CACHE_LINE_SIZE <= buf + m->buf_len) [[likely]] {
-    alignas(RTE_CACHE_LINE_SIZE) uint8_t image[2 * RTE_CACHE_LINE_SIZE];
-    std::memset(image, 0, RTE_CACHE_LINE_SIZE);
-    std::memcpy(image + RTE_CACHE_LINE_SIZE, reinterpret_cast<const void*>(ip_line), RTE_CACHE_LINE_SIZE);
-    write(image + (reinterpret_cast<uintptr_t>(h) - first));
-    auto* dst = reinterpret_cast<__m128i*>(first);
-    const auto* src = reinterpret_cast<const __m128i*>(image);
-    for (int i = 0; i < 4; ++i) _mm_stream_si128(dst + i, _mm_load_si128(src + i));
-    std::memcpy(reinterpret_cast<void*>(ip_line), image + RTE_CACHE_LINE_SIZE, RTE_CACHE_LINE_SIZE);
+    HeaderImage& img = images_[next_image_];
+    next_image_ ^= 1;
+    std::memset(img.bytes, 0, RTE_CACHE_LINE_SIZE);
+    std::memcpy(img.bytes + RTE_CACHE_LINE_SIZE, reinterpret_cast<const void*>(ip_line), RTE_CACHE_LINE_SIZE);
+    write(img.bytes + (reinterpret_cast<uintptr_t>(h) - first));
+    img.first = reinterpret_cast<uint8_t*>(first);
+    if (pending_image_ != nullptr) write_out_image();
+    pending_image_ = &img;
     streamed_ = true;
     return;
   }

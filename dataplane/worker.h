@@ -198,8 +198,12 @@ class Worker {
   bool encap_fast(rte_mbuf* m, DownstreamCell& cell, uint32_t ip_len);
   template <class Write>
   void write_header_lines(rte_mbuf* m, uint8_t* ip, uint32_t len, Write write);
-  // Orders write_header_lines' streamed stores before a transmit.
+  // Writes out the header image write_header_lines left pending.
+  void write_out_image();
+  // Writes out a pending header image and orders write_header_lines'
+  // streamed stores before a transmit.
   void fence_streamed() {
+    if (pending_image_ != nullptr) write_out_image();
     if (streamed_) {
       rte_wmb();
       streamed_ = false;
@@ -254,6 +258,17 @@ class Worker {
   // Set when encap_fast streamed a header line out with non-temporal
   // stores, which must be fenced before the frames go to the port.
   bool streamed_ = false;
+  // write_header_lines assembles a packet's header lines in one of these
+  // and writes them out during the next packet's (or before a transmit):
+  // loaded straight back, the image's overlapping fresh stores cannot be
+  // forwarded to the loads, which then wait for them to reach L1.
+  struct HeaderImage {
+    alignas(RTE_CACHE_LINE_SIZE) uint8_t bytes[2 * RTE_CACHE_LINE_SIZE];
+    uint8_t* first;  // the headroom line the first half goes to
+  };
+  std::array<HeaderImage, 2> images_{};
+  HeaderImage* pending_image_ = nullptr;
+  uint8_t next_image_ = 0;
   uint64_t last_expiry_tsc_ = 0;
   rte_ip_frag_tbl* frag_table_ = nullptr;
   void* death_row_ = nullptr;  // rte_ip_frag_death_row, kept opaque here
