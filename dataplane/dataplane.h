@@ -47,9 +47,10 @@ class Dataplane {
   Worker& worker(size_t i) { return *workers_[i]; }
   const std::vector<unsigned>& worker_lcores() const { return cfg_.dataplane.worker_lcores; }
   const PortInfo& port(Side s) const { return s == Side::kAccess ? access_ : core_; }
-  // The pool of the frames lnsd builds (and the core port receives into).
+  // The pool the core port receives into.
   rte_mempool* pool() const { return pool_; }
-  // The pool a port receives into.
+  // The pool a port receives into, and the control plane's frames for it
+  // come from.
   rte_mempool* rx_pool(Side s) const { return s == Side::kAccess ? access_pool_ : pool_; }
   SessionTotals session_totals(uint32_t slot) const;
 
@@ -85,8 +86,8 @@ class Dataplane {
   static void on_slot_recycled(void* ctx, uint32_t slot);
 
   config::Config cfg_;
-  rte_mempool* pool_ = nullptr;         // core port RX and lnsd's own frames
-  rte_mempool* access_pool_ = nullptr;  // access port RX
+  rte_mempool* pool_ = nullptr;         // core port RX and lnsd's frames to it
+  rte_mempool* access_pool_ = nullptr;  // access port RX and lnsd's frames to it
   rte_mempool* indirect_pool_ = nullptr;
   PortInfo access_;
   PortInfo core_;

@@ -58,6 +58,37 @@ TEST(UdpFrame, AHeadInFrontOfThePayloadIsTheSameAsOnePayload) {
   EXPECT_EQ(build_udp_frame(split, 3), build_udp_frame(sample(joined, 5), 3));
 }
 
+// The checksums are summed from the fields and the caller's buffers, not
+// read back from the frame: with a head of every length (odd ones move the
+// payload to odd offsets of the sum) and addresses whose halves carry, the
+// frame must still verify independently and equal the one built joined.
+TEST(UdpFrame, ChecksumsVerifyForEveryHeadAndPayloadLength) {
+  for (size_t head_len = 0; head_len <= 9; ++head_len)
+    for (size_t body_len = 0; body_len <= 41; ++body_len) {
+      const std::vector<uint8_t> head = test::payload_bytes(head_len);
+      std::vector<uint8_t> body = test::payload_bytes(body_len);
+      for (auto& b : body) b = static_cast<uint8_t>(b ^ 0xa5);
+      UdpFrame f = sample(body);
+      f.payload_head = head;
+      f.src_ip = 0xffffff01;
+      f.dst_ip = 0xfffe0001;
+      f.src_port = 0xffff;
+      const auto built = build_udp_frame(f, 0xfffe);
+      EXPECT_EQ(test::ones_complement_sum(built.data() + 14, 20), 0xffff) << head_len << "+" << body_len;
+      std::vector<uint8_t> pseudo(built.begin() + 14 + 12, built.begin() + 14 + 20);
+      test::put16(pseudo, 17);
+      test::put16(pseudo, static_cast<uint16_t>(built.size() - 34));
+      const uint32_t sum = test::ones_complement_sum(pseudo.data(), pseudo.size());
+      EXPECT_EQ(test::ones_complement_sum(built.data() + 34, built.size() - 34, sum), 0xffff)
+          << head_len << "+" << body_len;
+      UdpFrame joined = f;
+      const std::vector<uint8_t> all = test::concat(head, body);
+      joined.payload_head = {};
+      joined.payload = all;
+      EXPECT_EQ(built, build_udp_frame(joined, 0xfffe)) << head_len << "+" << body_len;
+    }
+}
+
 TEST(UdpFrame, ParsesBackWhatItBuilt) {
   const std::vector<uint8_t> payload = {1, 2, 3, 4, 5};
   auto frame = build_udp_frame(sample(payload, 9), 1);
