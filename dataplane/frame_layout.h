@@ -1,7 +1,8 @@
 // Where a received frame lands in its cache lines. The access port's pool
 // has an mbuf private area that moves every buffer so that a frame starts
-// 56 bytes into a line (dataplane.access_frame_offset, by default): an untagged L2TP data frame then keeps all that
-// decap reads and writes, from the outer Ethernet type (byte 12) to the end
+// 56 bytes into a line (dataplane.access_frame_offset, by default): an
+// untagged L2TP data frame then keeps all that decap reads and writes,
+// from the outer Ethernet type (byte 12) to the end
 // of the inner IPv4 header (byte 71), in one line, where a line-aligned
 // frame splits it over two (the inner source address is bytes 64-67). At
 // a million sessions every packet line is a miss the burst waits for, so
