@@ -35,6 +35,9 @@ namespace {
 constexpr uint32_t kMinDecapIp = 20 + 8 + 6 + 4 + 20;
 
 constexpr uint32_t kMaxFragments = 16;
+// How many packets ahead of its rewrite decap checks a packet's home line,
+// so that a key living beyond it has its next line on the way in time.
+constexpr uint16_t kProbeAhead = 16;
 static_assert(SessionHandoff::kMaxBurst == kPollBurst);
 static_assert(kUntagged == kNoVlan);
 
@@ -702,9 +705,17 @@ void Worker::upstream_burst(rte_mbuf** pkts, uint16_t n, const Prefetches* ahead
   // spreading them over the rewrite, as downstream does, measured 5 %
   // slower at 1,000,000 sessions (and 2 % faster at 65,536).
   if (ahead != nullptr) run_prefetches(*ahead);
+  uint32_t pos[kPollBurst];
+  const auto probe = [&](uint16_t j) {
+    pos[j] = inner_off[j] != 0 ? cells.probe_home(lane, keys[j], homes[j]) : UpstreamCells::kNone;
+  };
+  for (uint16_t j = 0; j < std::min(n, kProbeAhead); ++j) probe(j);
   for (uint16_t i = 0; i < n; ++i) {
-    const uint32_t pos = inner_off[i] != 0 ? cells.find(lane, keys[i], homes[i]) : UpstreamCells::kNone;
-    if (pos == UpstreamCells::kNone || !decap_fast(pkts[i], lane[pos], inner_off[i])) upstream(pkts[i], false);
+    if (i + kProbeAhead < n) probe(static_cast<uint16_t>(i + kProbeAhead));
+    uint32_t p = pos[i];
+    if (p == UpstreamCells::kBeyondHome) [[unlikely]]
+      p = cells.find_beyond_home(lane, keys[i], homes[i]);
+    if (p == UpstreamCells::kNone || !decap_fast(pkts[i], lane[p], inner_off[i])) upstream(pkts[i], false);
   }
   clock_.mark(Stage::kRewrite);
 }

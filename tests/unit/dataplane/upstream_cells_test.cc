@@ -140,6 +140,39 @@ TEST(UpstreamCells, CollidingKeysProbePastFullLinesAndAMissStopsAtTheFirstUnpass
   EXPECT_EQ(c.find(c.lane(0), keys[2]), pos_of[keys[2]]);
 }
 
+// probe_home, the burst's first step of find(): a key in its home line is
+// found there, an absent key whose home line nothing passes is decided
+// there, and anything else is left to find_beyond_home, which then agrees
+// with find().
+TEST(UpstreamCells, ProbeHomeDecidesInTheHomeLineOrDefersToTheRestOfTheProbe) {
+  UpstreamCells c;
+  ASSERT_TRUE(c.init(64, 1, 0).ok());
+  const uint32_t home = 20;
+  const std::vector<uint32_t> keys = keys_homed_at(c, home, 4);
+  std::vector<uint32_t> pos;
+  for (uint32_t i = 0; i < 3; ++i) {
+    auto p = c.insert(keys[i], i + 1, guard_for(keys[i]));
+    ASSERT_TRUE(p.ok());
+    pos.push_back(*p);
+  }
+  const UpstreamCell* lane = c.lane(0);
+  EXPECT_EQ(c.probe_home(lane, keys[0], home), pos[0]);
+  EXPECT_EQ(c.probe_home(lane, keys[1], home), pos[1]);
+  // Beyond its home line: deferred, then found where find() finds it.
+  ASSERT_EQ(pos[2] / 2, home + 1);
+  EXPECT_EQ(c.probe_home(lane, keys[2], home), UpstreamCells::kBeyondHome);
+  EXPECT_EQ(c.find_beyond_home(lane, keys[2], home), pos[2]);
+  // Absent, homed at a passed line: deferred, and not found.
+  EXPECT_EQ(c.probe_home(lane, keys[3], home), UpstreamCells::kBeyondHome);
+  EXPECT_EQ(c.find_beyond_home(lane, keys[3], home), UpstreamCells::kNone);
+  // Absent, homed where nothing passes: decided at once.
+  const uint32_t lonely = keys_homed_at(c, home + 5, 1)[0];
+  EXPECT_EQ(c.probe_home(lane, lonely, home + 5), UpstreamCells::kNone);
+  // Key 0 marks free cells and is never found, even in a line with one.
+  EXPECT_EQ(c.probe_home(lane, 0, home + 5), UpstreamCells::kNone);
+  EXPECT_EQ(c.probe_home(lane, 0, home), UpstreamCells::kNone);
+}
+
 TEST(UpstreamCells, AnUnpublishedPositionKeepsItsCountersUntilReleased) {
   UpstreamCells c;
   ASSERT_TRUE(c.init(16, 2, 0).ok());
