@@ -99,7 +99,9 @@ class KeyedCells {
   // is not there. Key 0 marks a free cell and is never found.
   uint32_t find(const Cell* lane, uint32_t key, uint32_t home) const {
     // The common case without a branch on which of the two cells holds the
-    // key, which would mispredict half the time.
+    // key, which would mispredict half the time. (probe_home repeats these
+    // lines: find() written as probe_home plus the rest cost encap 1.13-1.15x
+    // the cycles at one and 65,536 sessions, 12 of 14 ABBA pairs worse.)
     const Cell* c = lane + 2 * home;
     const bool first = __atomic_load_n(Traits::key(c[0]), __ATOMIC_ACQUIRE) == key;
     const bool second = __atomic_load_n(Traits::key(c[1]), __ATOMIC_ACQUIRE) == key;
