@@ -168,7 +168,8 @@ TEST(UpstreamCells, ProbeHomeDecidesInTheHomeLineOrDefersToTheRestOfTheProbe) {
   // Absent, homed where nothing passes: decided at once.
   const uint32_t lonely = keys_homed_at(c, home + 5, 1)[0];
   EXPECT_EQ(c.probe_home(lane, lonely, home + 5), UpstreamCells::kNone);
-  // Key 0 marks free cells and is never found, even in a line with one.
+  // Key 0 marks free cells and is never found: not in a line of free cells,
+  // nor in a full one.
   EXPECT_EQ(c.probe_home(lane, 0, home + 5), UpstreamCells::kNone);
   EXPECT_EQ(c.probe_home(lane, 0, home), UpstreamCells::kNone);
 }
