@@ -153,6 +153,8 @@ absl::StatusOr<std::unique_ptr<Dataplane>> Dataplane::create(const config::Confi
     if (cfg.core.next_hop_mac) wc.core_dst_mac = cfg.core.next_hop_mac->bytes;
     wc.mss_clamp = dpc.tcp_mss_clamp;
     wc.stream_encap_headers = !tx_copies_frames(d->access_.driver);
+    wc.rx_pipeline[static_cast<size_t>(Flow::kUpstream)] = !rx_copies_frames(d->access_.driver, cfg.access.device);
+    wc.rx_pipeline[static_cast<size_t>(Flow::kDownstream)] = !rx_copies_frames(d->core_.driver, cfg.core.device);
     wc.mss_clamp_ipv6 = ipv6_mss_for(dpc.tcp_mss_clamp);
     wc.punt_rate_pps = dpc.punt.rate_pps;
     wc.punt_burst = dpc.punt.burst;

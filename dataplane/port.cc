@@ -98,4 +98,13 @@ bool tx_copies_frames(const std::string& driver) {
   return false;
 }
 
+bool rx_copies_frames(const std::string& driver, const std::string& device) {
+  if (driver == "net_memif") return device.find("zero-copy=yes") == std::string::npos;
+  // Not virtio_user or af_xdp: their frames are written by a kernel or
+  // backend thread, on whichever core that runs.
+  for (const char* copying : {"net_tap", "net_af_packet", "net_pcap", "net_vhost"})
+    if (driver == copying) return true;
+  return false;
+}
+
 }  // namespace lns::dp

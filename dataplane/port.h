@@ -39,6 +39,11 @@ absl::StatusOr<PortInfo> start_port(const PortSetup& setup);
 // the next ring's owner take it. Frames for such a port are better left
 // in the cache than streamed past it.
 bool tx_copies_frames(const std::string& driver);
+// Whether a driver's receive writes each frame into the mbuf with the
+// polling core (a copy out of shared memory, a socket or a file), so the
+// frame's lines are in that core's cache when rx_burst returns. `device`
+// is the config's device string (a zero-copy memif client does not copy).
+bool rx_copies_frames(const std::string& driver, const std::string& device);
 void stop_port(uint16_t port_id);
 
 struct PortCounters {

@@ -904,9 +904,9 @@ uint32_t Worker::receive_handoffs(Flow f) {
   return total;
 }
 
-uint16_t Worker::rx(uint16_t port, rte_mbuf** pkts) {
+uint16_t Worker::rx(uint16_t port, rte_mbuf** pkts, uint16_t most) {
   uint16_t n = 0;
-  for (uint16_t got = kBurst; got == kBurst && n < kPollBurst; n += got)
+  for (uint16_t got = kBurst; got == kBurst && n < most; n += got)
     got = rte_eth_rx_burst(port, cfg_.queue, pkts + n, kBurst);
   return n;
 }
@@ -936,12 +936,15 @@ void Worker::process(Flow f, rte_mbuf** pkts, uint16_t n, const Prefetches* ahea
 uint32_t Worker::serve_port(Flow f) {
   HeldBursts& h = held_[static_cast<size_t>(f)];
   const uint8_t fresh = (h.oldest + h.count) % kHeldSlots;
-  const uint16_t n = rx(f == Flow::kUpstream ? cfg_.access_port : cfg_.core_port, h.pkts[fresh].data());
+  const bool pipelined = cfg_.rx_pipeline[static_cast<size_t>(f)];
+  const uint16_t n = rx(f == Flow::kUpstream ? cfg_.access_port : cfg_.core_port, h.pkts[fresh].data(),
+                        pipelined ? kPollBurst : kBurst);
   clock_.mark(Stage::kRx);
   (f == Flow::kUpstream ? stats_.rx_access : stats_.rx_core) += n;
   uint32_t done = 0;
-  if (n < kBurst) {
-    // The port is keeping up: nothing waits for the pipeline.
+  if (n < kBurst || !pipelined) {
+    // The port is keeping up, or its frames are already in the cache:
+    // nothing waits for the pipeline.
     for (uint8_t k = 0; k <= h.count; ++k) {
       const uint8_t slot = (h.oldest + k) % kHeldSlots;
       const uint16_t m = k == h.count ? n : h.n[slot];

@@ -56,6 +56,13 @@ struct WorkerConfig {
   // stores (see write_header_lines); off for an access port whose driver
   // then reads the frame with the CPU (tx_copies_frames).
   bool stream_encap_headers = true;
+  // By Flow: whether full bursts from that flow's port wait two polls in
+  // the pipeline (serve_port) for their prefetches to land. Worth it when
+  // received frames are cold (a NIC's DMA, net_ring); off for a port whose
+  // driver writes each frame into the mbuf on this core (rx_copies_frames),
+  // where the lines are already cached and three held bursts only push them
+  // out: there one RX burst is processed as soon as it arrives.
+  std::array<bool, 2> rx_pipeline{true, true};
   uint32_t punt_rate_pps = 20000;
   uint32_t punt_burst = 512;
   uint32_t idle_sleep_us = 0;  // dataplane.idle_sleep_us
@@ -111,6 +118,7 @@ class Worker {
   uint32_t classify_upstream_for_test(const rte_mbuf* m, uint32_t* key, bool field_by_field) const;
   // Tests take both encap_fast paths on one port.
   void set_stream_encap_headers_for_test(bool on) { cfg_.stream_encap_headers = on; }
+  void set_rx_pipeline_for_test(Flow f, bool on) { cfg_.rx_pipeline[static_cast<size_t>(f)] = on; }
   // Cycles by stage; all zero unless built with -Dstage_cycles=true.
   const StageCycles& stage_cycles() const { return clock_.totals(); }
 
@@ -169,8 +177,9 @@ class Worker {
   // ahead: the burst's headers were prefetched a poll ago, and these
   // prefetches run between its lookup and its rewrite; nullptr: it was not.
   void process(Flow f, rte_mbuf** pkts, uint16_t n, const Prefetches* ahead);
-  // Up to two bursts from a port (the second only when the first was full).
-  uint16_t rx(uint16_t port, rte_mbuf** pkts);
+  // Bursts from a port until one is short or `most` (a multiple of kBurst)
+  // have come.
+  uint16_t rx(uint16_t port, rte_mbuf** pkts, uint16_t most);
   void upstream_burst(rte_mbuf** pkts, uint16_t n, const Prefetches* ahead);
   void downstream_burst(rte_mbuf** pkts, uint16_t n, const Prefetches* ahead);
   void prefetch_mbufs(rte_mbuf** pkts, uint16_t n);

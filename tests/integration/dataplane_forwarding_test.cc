@@ -314,6 +314,35 @@ TEST_F(ForwardingTest, UnderLoadBurstsWaitTwoPollsThenLeaveInOrder) {
   EXPECT_EQ(r_->total_drops(), 0u);
 }
 
+// A port whose driver copies each frame in on this core (memif, TAP,
+// af_packet) skips the pipeline: every poll takes one RX burst and sends it
+// at once. net_ring hands cold mbufs over, so its ports keep the pipeline.
+TEST_F(ForwardingTest, WithoutThePipelineEachBurstLeavesInThePollItArrived) {
+  EXPECT_EQ(r_->dp().worker(0).config().rx_pipeline, (std::array<bool, 2>{true, true}));
+  constexpr uint32_t kTail = 10;
+  constexpr uint32_t kPackets = 3 * dp::kBurst + kTail;
+  std::vector<Bytes> expected;
+  for (uint32_t i = 0; i < kPackets; ++i) {
+    const size_t payload = 20 + i % 150;
+    const uint16_t id = static_cast<uint16_t>(i);
+    r_->inject(Side::kAccess, upstream_frame(test::ppp(0x0021, test::ipv4(kSub, kHost, 17, test::udp(id, 53, test::payload_bytes(payload))))));
+    expected.push_back(expected_core(test::ipv4(kSub, kHost, 17, test::udp(id, 53, test::payload_bytes(payload)), {.ttl = 63})));
+  }
+  dp::Worker& w = r_->dp().worker(0);
+  w.set_rx_pipeline_for_test(dp::Flow::kUpstream, false);
+  std::vector<Bytes> out;
+  for (uint32_t sent : {uint32_t{dp::kBurst}, uint32_t{dp::kBurst}, uint32_t{dp::kBurst}, kTail, uint32_t{0}}) {
+    EXPECT_EQ(w.poll_once(), sent);
+    EXPECT_EQ(w.held(), 0u);
+    auto got = r_->collect(Side::kCore);
+    EXPECT_EQ(got.size(), sent);
+    out.insert(out.end(), got.begin(), got.end());
+  }
+  EXPECT_EQ(out, expected);
+  EXPECT_EQ(r_->dp().session_totals(slot_).up_packets, kPackets);
+  EXPECT_EQ(r_->total_drops(), 0u);
+}
+
 // Downstream IPv4 is built from the tunnel's shared header and the
 // session's own fields (peer session ID, PPP compression): a burst that
 // alternates between sessions of two tunnels and every PPP framing must
