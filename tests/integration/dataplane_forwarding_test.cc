@@ -100,6 +100,19 @@ class ForwardingTest : public ::testing::Test {
     return test::concat(test::ethernet(kRouterMac, r_->mac(Side::kCore), ethertype, vlan), inner_after_ttl);
   }
 
+  // Injects n upstream UDP datagrams of assorted sizes (UDP source port i)
+  // for the fixture's session; returns what the core port must send for
+  // them, in order.
+  std::vector<Bytes> inject_upstream_datagrams(uint32_t n) {
+    std::vector<Bytes> expected;
+    for (uint32_t i = 0; i < n; ++i) {
+      const auto udp = test::udp(static_cast<uint16_t>(i), 53, test::payload_bytes(20 + i % 200));
+      r_->inject(Side::kAccess, upstream_frame(test::ppp(0x0021, test::ipv4(kSub, kHost, 17, udp))));
+      expected.push_back(expected_core(test::ipv4(kSub, kHost, 17, udp, {.ttl = 63})));
+    }
+    return expected;
+  }
+
   Bytes expected_access(const Bytes& inner, uint16_t ppp_proto = 0x0021, std::optional<uint16_t> vlan = {}) {
     auto l2tp = test::l2tp(17, 4242, test::ppp(ppp_proto, inner));
     auto ip = test::ipv4(kLns, kLac, 17, test::udp(1701, kLacPort, l2tp), {.frag = 0x4000});
@@ -278,13 +291,7 @@ TEST_F(ForwardingTest, UnderLoadBurstsWaitTwoPollsThenLeaveInOrder) {
   constexpr uint32_t kPoll = dp::kPollBurst;
   constexpr uint32_t kTail = 10;  // less than one RX burst: the port has caught up
   constexpr uint32_t kPackets = 4 * kPoll + kTail;
-  std::vector<Bytes> expected;
-  for (uint32_t i = 0; i < kPackets; ++i) {
-    const size_t payload = 20 + i % 200;
-    const uint16_t id = static_cast<uint16_t>(i);
-    r_->inject(Side::kAccess, upstream_frame(test::ppp(0x0021, test::ipv4(kSub, kHost, 17, test::udp(id, 53, test::payload_bytes(payload))))));
-    expected.push_back(expected_core(test::ipv4(kSub, kHost, 17, test::udp(id, 53, test::payload_bytes(payload)), {.ttl = 63})));
-  }
+  const std::vector<Bytes> expected = inject_upstream_datagrams(kPackets);
   dp::Worker& w = r_->dp().worker(0);
   std::vector<Bytes> out;
   auto take = [&] {
@@ -321,13 +328,7 @@ TEST_F(ForwardingTest, WithoutThePipelineEachBurstLeavesInThePollItArrived) {
   EXPECT_EQ(r_->dp().worker(0).config().rx_pipeline, (std::array<bool, 2>{true, true}));
   constexpr uint32_t kTail = 10;
   constexpr uint32_t kPackets = 3 * dp::kBurst + kTail;
-  std::vector<Bytes> expected;
-  for (uint32_t i = 0; i < kPackets; ++i) {
-    const size_t payload = 20 + i % 150;
-    const uint16_t id = static_cast<uint16_t>(i);
-    r_->inject(Side::kAccess, upstream_frame(test::ppp(0x0021, test::ipv4(kSub, kHost, 17, test::udp(id, 53, test::payload_bytes(payload))))));
-    expected.push_back(expected_core(test::ipv4(kSub, kHost, 17, test::udp(id, 53, test::payload_bytes(payload)), {.ttl = 63})));
-  }
+  const std::vector<Bytes> expected = inject_upstream_datagrams(kPackets);
   dp::Worker& w = r_->dp().worker(0);
   w.set_rx_pipeline_for_test(dp::Flow::kUpstream, false);
   std::vector<Bytes> out;
