@@ -51,7 +51,17 @@ struct Options {
   bool parallel = false;
   config::Distribution distribution = config::Distribution::kRss;
   bool one_queue = false;  // --arrival=one-queue
+  // --frame-offset: each session count runs once per listed
+  // dataplane.access_frame_offset (frame_layout.h), alternating within one
+  // process, so the settings meet the same drift of this VM's speed.
+  // frame_offset is the one of the run at hand (unset: the config's).
+  std::vector<uint32_t> frame_offsets;
+  std::optional<uint32_t> frame_offset;
 };
+
+uint32_t frame_offset_of(const Options& o) {
+  return o.frame_offset.value_or(config::Config{}.dataplane.access_frame_offset);
+}
 
 uint32_t pow2_above(uint32_t n) {
   uint32_t p = 1;
@@ -87,7 +97,7 @@ absl::StatusOr<Options> parse_options(int argc, char** argv) {
   auto args = BenchArgs::parse(argc, argv,
                                {"sessions", "cases", "sizes", "inflight", "warmup", "round-packets", "rounds",
                                 "ids", "seed", "memory-mb", "baseline-64", "baseline-imix", "smoke", "pretouch", "workers",
-                                "distribution", "arrival"});
+                                "distribution", "arrival", "frame-offset"});
   if (!args.ok()) return args.status();
   Options o;
   const bool smoke = args->has("smoke");
@@ -129,6 +139,12 @@ absl::StatusOr<Options> parse_options(int argc, char** argv) {
   o.memory_mb = static_cast<unsigned>(*memory);
   o.baseline_64 = *b64;
   o.baseline_imix = *bimix;
+  for (const std::string& f : args->list("frame-offset", "")) {
+    uint32_t off;
+    if (!absl::SimpleAtoi(f, &off) || off > 56 || off % 8 != 0)
+      return absl::InvalidArgumentError(absl::StrFormat("bad --frame-offset '%s' (0..56, a multiple of 8)", f));
+    o.frame_offsets.push_back(off);
+  }
   const std::string ids = args->str("ids", "scattered");
   if (ids != "scattered" && ids != "dense") return absl::InvalidArgumentError("--ids is scattered or dense");
   o.scattered_ids = ids == "scattered";
@@ -219,11 +235,11 @@ int run_case(const Options& o, TrafficLoop& loop, uint32_t n_sessions, const std
   std::printf(
       "BENCH case=%s sessions=%u size=%s workers=1 distribution=%s mpps=%.2f cycles_per_packet=%.1f "
       "baseline_cycles_per_packet=%s ratio=%s inflight=%u distinct_in_flight=%u rounds_min=%.1f rounds_max=%.1f "
-      "preempted_polls=%llu/%llu mean_inner_bytes=%.1f\n",
+      "preempted_polls=%llu/%llu mean_inner_bytes=%.1f frame_offset=%u\n",
       name.c_str(), n_sessions, mix.name.c_str(), distribution_name(o.distribution), r->mpps, r->cycles_per_packet,
       fmt_or_na(baseline).c_str(), fmt_or_na(ratio).c_str(), o.inflight, r->distinct_sessions_in_flight, *lo, *hi,
       static_cast<unsigned long long>(r->preempted_polls), static_cast<unsigned long long>(r->polls),
-      r->mean_inner_bytes);
+      r->mean_inner_bytes, frame_offset_of(o));
   if (dp::kStageCyclesEnabled)
     print_stages(name, n_sessions, mix.name, r->stage_cycles, r->packets);
   std::fflush(stdout);
@@ -256,13 +272,13 @@ int run_parallel_case(const Options& o, ParallelLoop& loop, uint32_t n_sessions,
       "BENCH case=%s sessions=%u size=%s workers=%u distribution=%s mpps=%.2f cycles_per_packet=%.1f "
       "baseline_cycles_per_packet=%s ratio=%s inflight=%u distinct_in_flight=%u rounds_min=%.1f rounds_max=%.1f "
       "preempted_polls=%llu/%llu mean_inner_bytes=%.1f wall_mpps=%.2f worker_mpps=%s handed_off=%.2f "
-      "idle_polls=%llu arrival=%s bottleneck_mpps=%.2f\n",
+      "idle_polls=%llu arrival=%s bottleneck_mpps=%.2f frame_offset=%u\n",
       c.c_str(), n_sessions, mix.name.c_str(), workers, distribution_name(o.distribution), r->mpps,
       r->cycles_per_packet, fmt_or_na(baseline).c_str(), fmt_or_na(ratio).c_str(), o.inflight,
       r->distinct_sessions_in_flight, *lo, *hi, static_cast<unsigned long long>(r->preempted_polls),
       static_cast<unsigned long long>(r->polls), r->mean_inner_bytes, r->wall_mpps, per_worker.c_str(),
       r->handed_off_share, static_cast<unsigned long long>(r->idle_polls), o.one_queue ? "one-queue" : "spread",
-      r->bottleneck_mpps);
+      r->bottleneck_mpps, frame_offset_of(o));
   std::fflush(stdout);
   std::fprintf(stderr, "#   %s/%s workers=%u took %.1f s\n", c.c_str(), mix.name.c_str(), workers,
                std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
@@ -278,6 +294,7 @@ int run_session_count(const Options& o, uint32_t n_sessions, unsigned workers) {
   // Room for the frames in flight plus what sits in the workers' buffers.
   cfg.dataplane.mbufs = o.inflight + 8191 * workers;
   cfg.dataplane.mbuf_cache = 256;
+  if (o.frame_offset) cfg.dataplane.access_frame_offset = *o.frame_offset;
   cfg.access.mtu = kAccessMtu;
   // Each ring holds a whole direction's frames in flight; a handoff ring
   // can hold them all, so a worker the scheduler pauses (lanes share CPUs
@@ -338,6 +355,9 @@ int main(int argc, char** argv) {
                  "  [--ids=scattered|dense] [--seed=1] [--memory-mb=M] [--baseline-64=CPP] [--baseline-imix=CPP]\n"
                  "  [--smoke] [--pretouch[=all,packet,index,entry,counters]] [--workers=1,2]\n"
                  "  [--distribution=rss|session] [--arrival=spread|one-queue]\n"
+                 "  [--frame-offset=0,56]\n"
+                 "--frame-offset: run each session count once per dataplane.access_frame_offset listed\n"
+                 "  (0..56, multiples of 8), in turn; without it, the config's default\n"
                  "--workers: run each count of workers, each on its own lcore (distinct CPUs while there\n"
                  "  are enough), and add wall_mpps, worker_mpps and handed_off to the BENCH line\n"
                  "--arrival=one-queue: every frame arrives on worker 0's queues (one tunnel, RSS on the\n"
@@ -364,6 +384,13 @@ int main(int argc, char** argv) {
   if (!lns::test::init_eal_for_tests(argv[0], opts->parallel ? 1 + max_workers : 1, memory)) return 1;
   int rc = 0;
   for (uint32_t n : opts->sessions)
-    for (unsigned w : opts->workers) rc |= run_session_count(*opts, n, w);
+    for (unsigned w : opts->workers) {
+      if (opts->frame_offsets.empty()) rc |= run_session_count(*opts, n, w);
+      for (uint32_t off : opts->frame_offsets) {
+        Options one = *opts;
+        one.frame_offset = off;
+        rc |= run_session_count(one, n, w);
+      }
+    }
   return rc;
 }
