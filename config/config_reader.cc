@@ -77,9 +77,15 @@ class Reader : private SettingReader {
 
   void read_dataplane(const Group& dataplane, DataplaneConfig& out) {
     reject_unknown(dataplane, {"workers", "distribution", "handoff_ring_size", "idle_sleep_us", "mbufs", "mbuf_cache",
-                               "access_frame_offset", "tcp_mss_clamp", "max_sessions", "session_mtu", "punt", "reassembly"});
+                               "access_frame_offset", "encap_header_writes", "tcp_mss_clamp", "max_sessions", "session_mtu", "punt", "reassembly"});
     read_workers(dataplane, out.worker_lcores);
-    read_distribution(dataplane, out.distribution);
+    read_choice(dataplane, "distribution", {{"rss", Distribution::kRss}, {"session", Distribution::kSession}},
+                "unknown distribution", out.distribution);
+    read_choice(dataplane, "encap_header_writes",
+                {{"auto", EncapHeaderWrites::kAuto},
+                 {"stream", EncapHeaderWrites::kStream},
+                 {"store", EncapHeaderWrites::kStore}},
+                "unknown way of writing", out.encap_header_writes);
     read_integer(dataplane, "handoff_ring_size", limits::kHandoffRingSize, out.handoff_ring_size);
     read_integer(dataplane, "idle_sleep_us", limits::kIdleSleepUs, out.idle_sleep_us);
     read_integer(dataplane, "mbufs", limits::kMbufs, out.mbufs);
@@ -102,19 +108,30 @@ class Reader : private SettingReader {
                  out.reassembly.timeout_ms);
   }
 
-  void read_distribution(const Group& dataplane, Distribution& out) {
-    constexpr absl::string_view kExpect = "\"rss\" or \"session\"";
-    std::optional<Node> node = member(dataplane, "distribution");
+  // A string setting that names one of `choices`; what the error message
+  // expects lists them: "\"a\" or \"b\"", "\"a\", \"b\" or \"c\"".
+  template <class Enum>
+  void read_choice(const Group& group, const char* name,
+                   std::initializer_list<std::pair<absl::string_view, Enum>> choices, absl::string_view unknown,
+                   Enum& out) {
+    std::optional<Node> node = member(group, name);
     if (!node) return;
-    std::optional<std::string> text = string_value(*node, kExpect);
-    if (!text) return;
-    if (*text == "rss") {
-      out = Distribution::kRss;
-    } else if (*text == "session") {
-      out = Distribution::kSession;
-    } else {
-      expected(*node, kExpect, *text, "unknown distribution");
+    std::string expect;
+    size_t i = 0;
+    for (const auto& [text, value] : choices) {
+      const char* sep = i == 0 ? "" : i + 1 == choices.size() ? " or " : ", ";
+      absl::StrAppend(&expect, sep, "\"", text, "\"");
+      ++i;
     }
+    std::optional<std::string> text = string_value(*node, expect);
+    if (!text) return;
+    for (const auto& [choice, value] : choices) {
+      if (*text == choice) {
+        out = value;
+        return;
+      }
+    }
+    expected(*node, expect, *text, unknown);
   }
 
   void read_workers(const Group& dataplane, std::vector<unsigned>& out) {

@@ -288,6 +288,8 @@ std::string format_config(const Config& config, SecretDisplay secrets) {
   w.integer("mbufs", dp.mbufs);
   w.integer("mbuf_cache", dp.mbuf_cache);
   w.integer("access_frame_offset", dp.access_frame_offset);
+  constexpr const char* kHeaderWrites[] = {"auto", "stream", "store"};
+  w.line(absl::StrCat("encap_header_writes = \"", kHeaderWrites[static_cast<size_t>(dp.encap_header_writes)], "\";"));
   w.integer("tcp_mss_clamp", dp.tcp_mss_clamp);
   w.integer("max_sessions", dp.max_sessions);
   w.integer("session_mtu", dp.session_mtu);

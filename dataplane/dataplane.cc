@@ -1,5 +1,6 @@
 #include "dataplane/dataplane.h"
 #include "dataplane/frame_layout.h"
+#include "dataplane/header_writes.h"
 
 #include <algorithm>
 #include <cstring>
@@ -85,6 +86,8 @@ absl::StatusOr<std::unique_ptr<Dataplane>> Dataplane::create(const config::Confi
   }
   d->core_ = *core;
   d->ports_open_ = true;
+  d->streams_encap_headers_ =
+      ::lns::dp::streams_encap_headers(dpc.encap_header_writes, tx_copies_frames(d->access_.driver), cpu_vendor());
 
   const size_t qsbr_size = rte_rcu_qsbr_get_memsize(nworkers);
   d->qsbr_ = static_cast<rte_rcu_qsbr*>(rte_zmalloc("lns_qsbr", qsbr_size, RTE_CACHE_LINE_SIZE));
@@ -152,7 +155,7 @@ absl::StatusOr<std::unique_ptr<Dataplane>> Dataplane::create(const config::Confi
     wc.core_src_mac = d->core_.mac;
     if (cfg.core.next_hop_mac) wc.core_dst_mac = cfg.core.next_hop_mac->bytes;
     wc.mss_clamp = dpc.tcp_mss_clamp;
-    wc.stream_encap_headers = !tx_copies_frames(d->access_.driver);
+    wc.stream_encap_headers = d->streams_encap_headers_;
     wc.rx_pipeline[static_cast<size_t>(Flow::kUpstream)] = !rx_copies_frames(d->access_.driver, cfg.access.device);
     wc.rx_pipeline[static_cast<size_t>(Flow::kDownstream)] = !rx_copies_frames(d->core_.driver, cfg.core.device);
     wc.mss_clamp_ipv6 = ipv6_mss_for(dpc.tcp_mss_clamp);

@@ -44,6 +44,8 @@ class Dataplane {
 
   SessionTable& sessions() { return *sessions_; }
   size_t worker_count() const { return workers_.size(); }
+  // How encap writes its header line (dataplane/header_writes.h).
+  bool streams_encap_headers() const { return streams_encap_headers_; }
   Worker& worker(size_t i) { return *workers_[i]; }
   const std::vector<unsigned>& worker_lcores() const { return cfg_.dataplane.worker_lcores; }
   const PortInfo& port(Side s) const { return s == Side::kAccess ? access_ : core_; }
@@ -92,6 +94,7 @@ class Dataplane {
   PortInfo access_;
   PortInfo core_;
   bool ports_open_ = false;
+  bool streams_encap_headers_ = false;
   rte_rcu_qsbr* qsbr_ = nullptr;
   std::unique_ptr<SessionTable> sessions_;
   std::vector<rte_ring*> signalling_rings_;  // PuntClass::kSignalling, per worker

@@ -15,6 +15,7 @@
 #include <rte_eal.h>
 #include <rte_lcore.h>
 
+#include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "common/log.h"
 #include "config/config_loader.h"
@@ -28,6 +29,8 @@
 #include "controlplane/daemon/telemetry.h"
 #include "controlplane/daemon/stats_report.h"
 #include "dataplane/dataplane.h"
+#include "dataplane/header_writes.h"
+#include "dataplane/port.h"
 
 namespace {
 
@@ -167,6 +170,11 @@ int main(int argc, char** argv) {
     const auto& core = dp.port(lns::dp::Side::kCore);
     LNS_LOG_INFO("access port %u (%s, %s) core port %u (%s, %s), %zu worker(s)", acc.port_id,
                  cfg->access.device, acc.driver, core.port_id, cfg->core.device, core.driver, dp.worker_count());
+    LNS_LOG_INFO("encap header writes: %s (dataplane.encap_header_writes; %s)",
+                 dp.streams_encap_headers() ? "streamed" : "ordinary stores",
+                 lns::dp::tx_copies_frames(acc.driver)
+                     ? "the access port's driver copies frames out"
+                     : absl::StrCat(lns::dp::cpu_vendor_name(lns::dp::cpu_vendor()), " CPU"));
     // scripts/bench-scale reads this line: these tables are resident before
     // the first session, so lnsd's RSS growth alone leaves them out.
     const auto& table = dp.sessions();

@@ -57,6 +57,13 @@ struct Options {
   // frame_offset is the one of the run at hand (unset: the config's).
   std::vector<uint32_t> frame_offsets;
   std::optional<uint32_t> frame_offset;
+  // --stream-headers: each case runs once per listed setting of the
+  // worker's streamed encap headers (Worker::write_header_lines), in turn
+  // on the same data plane, so the settings share its memory layout.
+  // stream_header is the setting of the run at hand (without the option,
+  // the data plane's own choice: dataplane/header_writes.h).
+  std::vector<bool> stream_headers;
+  std::optional<bool> stream_header;
 };
 
 uint32_t frame_offset_of(const Options& o) {
@@ -97,7 +104,7 @@ absl::StatusOr<Options> parse_options(int argc, char** argv) {
   auto args = BenchArgs::parse(argc, argv,
                                {"sessions", "cases", "sizes", "inflight", "warmup", "round-packets", "rounds",
                                 "ids", "seed", "memory-mb", "baseline-64", "baseline-imix", "smoke", "pretouch", "workers",
-                                "distribution", "arrival", "frame-offset"});
+                                "distribution", "arrival", "frame-offset", "stream-headers"});
   if (!args.ok()) return args.status();
   Options o;
   const bool smoke = args->has("smoke");
@@ -145,6 +152,11 @@ absl::StatusOr<Options> parse_options(int argc, char** argv) {
       return absl::InvalidArgumentError(absl::StrFormat("bad --frame-offset '%s' (0..56, a multiple of 8)", f));
     o.frame_offsets.push_back(off);
   }
+  for (const std::string& v : args->list("stream-headers", "")) {
+    if (v != "on" && v != "off")
+      return absl::InvalidArgumentError(absl::StrFormat("bad --stream-headers '%s' (on or off)", v));
+    o.stream_headers.push_back(v == "on");
+  }
   const std::string ids = args->str("ids", "scattered");
   if (ids != "scattered" && ids != "dense") return absl::InvalidArgumentError("--ids is scattered or dense");
   o.scattered_ids = ids == "scattered";
@@ -178,6 +190,8 @@ absl::StatusOr<Options> parse_options(int argc, char** argv) {
         return absl::InvalidArgumentError(
             absl::StrFormat("unknown --pretouch variant '%s' (all, packet, index, entry, counters)", t));
   }
+  if (!o.stream_headers.empty() && (o.parallel || !o.pretouch.empty()))
+    return absl::InvalidArgumentError("--stream-headers analyses one worker; it does not combine with --workers or --pretouch");
   return o;
 }
 
@@ -235,11 +249,12 @@ int run_case(const Options& o, TrafficLoop& loop, uint32_t n_sessions, const std
   std::printf(
       "BENCH case=%s sessions=%u size=%s workers=1 distribution=%s mpps=%.2f cycles_per_packet=%.1f "
       "baseline_cycles_per_packet=%s ratio=%s inflight=%u distinct_in_flight=%u rounds_min=%.1f rounds_max=%.1f "
-      "preempted_polls=%llu/%llu mean_inner_bytes=%.1f frame_offset=%u\n",
+      "preempted_polls=%llu/%llu mean_inner_bytes=%.1f frame_offset=%u stream_headers=%s\n",
       name.c_str(), n_sessions, mix.name.c_str(), distribution_name(o.distribution), r->mpps, r->cycles_per_packet,
       fmt_or_na(baseline).c_str(), fmt_or_na(ratio).c_str(), o.inflight, r->distinct_sessions_in_flight, *lo, *hi,
       static_cast<unsigned long long>(r->preempted_polls), static_cast<unsigned long long>(r->polls),
-      r->mean_inner_bytes, frame_offset_of(o));
+      r->mean_inner_bytes, frame_offset_of(o),
+      o.stream_header.value_or(false) ? "on" : "off");
   if (dp::kStageCyclesEnabled)
     print_stages(name, n_sessions, mix.name, r->stage_cycles, r->packets);
   std::fflush(stdout);
@@ -335,9 +350,19 @@ int run_session_count(const Options& o, uint32_t n_sessions, unsigned workers) {
   TrafficLoop loop(*ring, layout, addr, o.seed + 1);
   for (const std::string& size : o.sizes)
     for (const std::string& c : o.cases) {
-      failures += run_case(o, loop, n_sessions, c, size, "");
-      for (const std::string& t : o.pretouch)
-        failures += run_case(o, loop, n_sessions, c, size, t);
+      if (o.stream_headers.empty()) {
+        Options one = o;
+        one.stream_header = ring->dp().streams_encap_headers();
+        failures += run_case(one, loop, n_sessions, c, size, "");
+        for (const std::string& t : o.pretouch) failures += run_case(one, loop, n_sessions, c, size, t);
+        continue;
+      }
+      for (bool on : o.stream_headers) {
+        Options one = o;
+        one.stream_header = on;
+        ring->dp().worker(0).set_stream_encap_headers_for_test(on);
+        failures += run_case(one, loop, n_sessions, c, size, "");
+      }
     }
   return failures == 0 ? 0 : 1;
 }
@@ -355,9 +380,11 @@ int main(int argc, char** argv) {
                  "  [--ids=scattered|dense] [--seed=1] [--memory-mb=M] [--baseline-64=CPP] [--baseline-imix=CPP]\n"
                  "  [--smoke] [--pretouch[=all,packet,index,entry,counters]] [--workers=1,2]\n"
                  "  [--distribution=rss|session] [--arrival=spread|one-queue]\n"
-                 "  [--frame-offset=0,56]\n"
+                 "  [--frame-offset=0,56] [--stream-headers=on,off]\n"
                  "--frame-offset: run each session count once per dataplane.access_frame_offset listed\n"
                  "  (0..56, multiples of 8), in turn; without it, the config's default\n"
+                 "--stream-headers (analysis, one worker): run each case once per setting listed, in turn on\n"
+                 "  the same data plane: encap's header line streamed out (on) or written in place (off)\n"
                  "--workers: run each count of workers, each on its own lcore (distinct CPUs while there\n"
                  "  are enough), and add wall_mpps, worker_mpps and handed_off to the BENCH line\n"
                  "--arrival=one-queue: every frame arrives on worker 0's queues (one tunnel, RSS on the\n"

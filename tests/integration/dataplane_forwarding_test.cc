@@ -11,6 +11,7 @@
 #include <rte_ring.h>
 
 #include "common/checksum.h"
+#include "dataplane/header_writes.h"
 #include "tests/support/eal_env.h"
 #include "tests/support/packet_builder.h"
 #include "tests/support/ring_dataplane.h"
@@ -393,6 +394,27 @@ TEST_F(ForwardingTest, DownstreamBurstOverTunnelsAndPppFramingsIsByteExact) {
   EXPECT_EQ(r_->total_drops(), 0u);
 }
 
+// dataplane.encap_header_writes reaches every worker, and whichever way the
+// header line is written, the frame on the wire is the same.
+TEST_F(ForwardingTest, EncapHeaderWritesSettingReachesTheWorkersAndChangesNoByte) {
+  const auto inner = inner_v4(kHost, kSub, 64, 40);
+  const Bytes want = expected_access(inner_v4(kHost, kSub, 63, 40));
+  for (auto writes : {config::EncapHeaderWrites::kStream, config::EncapHeaderWrites::kStore}) {
+    config::Config cfg = test::test_config(2);
+    cfg.dataplane.encap_header_writes = writes;
+    make(cfg);
+    const bool streamed = writes == config::EncapHeaderWrites::kStream;
+    EXPECT_EQ(r_->dp().streams_encap_headers(), streamed);
+    for (size_t w = 0; w < r_->dp().worker_count(); ++w)
+      EXPECT_EQ(r_->dp().worker(w).config().stream_encap_headers, streamed) << "worker " << w;
+    r_->inject(Side::kCore, test::concat(test::ethernet(r_->mac(Side::kCore), kRouterMac, 0x0800), inner));
+    r_->poll();
+    const auto got = r_->collect(Side::kAccess);
+    ASSERT_EQ(got.size(), 1u);
+    EXPECT_EQ(got[0], want);
+  }
+}
+
 // encap_fast streams the header's first line out whole when that line lies
 // in the headroom (and the port lets it), and writes it normally when it
 // shares the inner header's line. Every alignment must give the same
@@ -401,7 +423,9 @@ TEST_F(ForwardingTest, DownstreamBurstOverTunnelsAndPppFramingsIsByteExact) {
 TEST_F(ForwardingTest, DownstreamIsByteExactAtEveryHeadroomAlignment) {
   const auto inner = inner_v4(kHost, kSub, 64, 40);
   const Bytes want = expected_access(inner_v4(kHost, kSub, 63, 40));
-  EXPECT_TRUE(r_->dp().worker(0).config().stream_encap_headers);  // net_ring: nothing copies the frame
+  // net_ring copies nothing, so "auto" decides by CPU.
+  EXPECT_EQ(r_->dp().worker(0).config().stream_encap_headers,
+            dp::streams_encap_headers(config::EncapHeaderWrites::kAuto, false, dp::cpu_vendor()));
   for (int headroom : {128, 127, 100, 90, 75, 70, 64, 60, 50, 40, 38, -128, -100, -40}) {
     // Negative: the same headroom with streaming off.
     r_->dp().worker(0).set_stream_encap_headers_for_test(headroom >= 0);

@@ -27,7 +27,7 @@ using testing::session_line;
 constexpr char kEverySetting[] = R"(eal = { args = ["--in-memory", "--no-huge"]; main_lcore = 3; heap_prefault_mb = 512; };
 dataplane = {
   workers = [1, 5]; distribution = "rss"; handoff_ring_size = 256;  # worker lcores
-  mbufs = 40000; mbuf_cache = 128;
+  mbufs = 40000; mbuf_cache = 128; encap_header_writes = "stream";
   tcp_mss_clamp = 1400;     # 0 = off
   max_sessions = 70000;
   session_mtu = 1440;
@@ -56,6 +56,7 @@ TEST(LoadConfig, ReadsEverySetting) {
   EXPECT_EQ(c.dataplane.handoff_ring_size, 256u);
   EXPECT_EQ(c.dataplane.mbufs, 40000u);
   EXPECT_EQ(c.dataplane.mbuf_cache, 128u);
+  EXPECT_EQ(c.dataplane.encap_header_writes, EncapHeaderWrites::kStream);
   EXPECT_EQ(c.dataplane.tcp_mss_clamp, 1400);
   EXPECT_EQ(c.dataplane.max_sessions, 70000u);
   EXPECT_EQ(c.dataplane.session_mtu, 1440);
@@ -116,6 +117,7 @@ TEST(LoadConfig, OmittedSettingsKeepTheModelDefaults) {
   EXPECT_EQ(loaded->eal.heap_prefault_mb, 0u);
   EXPECT_EQ(loaded->dataplane.worker_lcores, defaults.dataplane.worker_lcores);
   EXPECT_EQ(loaded->dataplane.distribution, Distribution::kRss);
+  EXPECT_EQ(loaded->dataplane.encap_header_writes, EncapHeaderWrites::kAuto);
   EXPECT_EQ(loaded->dataplane.handoff_ring_size, defaults.dataplane.handoff_ring_size);
   EXPECT_EQ(loaded->dataplane.mbufs, defaults.dataplane.mbufs);
   EXPECT_EQ(loaded->dataplane.punt.ring_size, defaults.dataplane.punt.ring_size);
@@ -173,7 +175,7 @@ TEST(LoadConfigErrors, UnknownSettingsListWhatIsExpected) {
       ElementsAre(
           "t.cfg:2: dataplane.mbufz: unknown setting 'mbufz' in dataplane; expected one of: "
           "workers, distribution, handoff_ring_size, idle_sleep_us, mbufs, mbuf_cache, access_frame_offset, "
-          "tcp_mss_clamp, max_sessions, session_mtu, punt, reassembly",
+          "encap_header_writes, tcp_mss_clamp, max_sessions, session_mtu, punt, reassembly",
           "t.cfg:4: core.speed: unknown setting 'speed' in core; expected one of: device, vlan, "
           "ipv4, next_hop_mac, mtu, rx_descriptors, tx_descriptors",
           "t.cfg:6: static_sessions.[0].colour: unknown setting 'colour' in static_sessions.[0]; "
@@ -291,6 +293,12 @@ INSTANTIATE_TEST_SUITE_P(
                   "\"flow\" (unknown distribution)"},
         RangeCase{"distribution = 1;", "",
                   "t.cfg:2: dataplane.distribution: expected \"rss\" or \"session\", got 1"},
+        RangeCase{"encap_header_writes = \"nt\";", "",
+                  "t.cfg:2: dataplane.encap_header_writes: expected \"auto\", \"stream\" or \"store\", "
+                  "got \"nt\" (unknown way of writing)"},
+        RangeCase{"encap_header_writes = true;", "",
+                  "t.cfg:2: dataplane.encap_header_writes: expected \"auto\", \"stream\" or \"store\", "
+                  "got the boolean true"},
         RangeCase{"punt = { ring_size = 32; };", "",
                   "t.cfg:2: dataplane.punt.ring_size: expected a power of two 64..1048576, got "
                   "32"},

@@ -24,6 +24,7 @@ void expect_same_settings(const Config& a, const Config& b) {
   EXPECT_EQ(x.mbufs, y.mbufs);
   EXPECT_EQ(x.mbuf_cache, y.mbuf_cache);
   EXPECT_EQ(x.access_frame_offset, y.access_frame_offset);
+  EXPECT_EQ(x.encap_header_writes, y.encap_header_writes);
   EXPECT_EQ(x.tcp_mss_clamp, y.tcp_mss_clamp);
   EXPECT_EQ(x.max_sessions, y.max_sessions);
   EXPECT_EQ(x.session_mtu, y.session_mtu);
@@ -143,6 +144,7 @@ Config unusual_config() {
   c.dataplane.mbufs = 200000;
   c.dataplane.mbuf_cache = 0;
   c.dataplane.access_frame_offset = 8;
+  c.dataplane.encap_header_writes = EncapHeaderWrites::kStore;
   c.dataplane.tcp_mss_clamp = 0;
   c.dataplane.max_sessions = 1 << 20;
   c.dataplane.session_mtu = 9000;
