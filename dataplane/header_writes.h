@@ -4,9 +4,11 @@
 // Streaming skips the read of a line no cache holds, which an ordinary store
 // needs first; what that saves, and what the non-temporal stores and the
 // fence before transmit cost, differs by CPU: on an Intel Xeon VM streaming
-// took encap at 1,000,000 sessions from 209 to 142 cycles a packet, on an
-// AMD EPYC VM ordinary stores after a write prefetch took 0.82-0.93x the
-// cycles of streaming (tests/bench/README.md). `auto` follows those.
+// took encap at 1,000,000 sessions from 209 to 142 cycles a packet; on an
+// AMD EPYC VM ordinary stores after a write prefetch took 0.82-0.89x the
+// cycles of streaming with up to 65,536 sessions, and 0.91-1.07x at
+// 1,000,000, where the benchmark's headroom lines are all cold
+// (tests/bench/README.md). `auto` follows those.
 #pragma once
 
 #include "config/config.h"
