@@ -63,7 +63,7 @@ struct Options {
   // stream_header is the setting of the run at hand (without the option,
   // the data plane's own choice: dataplane/header_writes.h).
   std::vector<bool> stream_headers;
-  std::optional<bool> stream_header;
+  bool stream_header = false;
 };
 
 uint32_t frame_offset_of(const Options& o) {
@@ -254,7 +254,7 @@ int run_case(const Options& o, TrafficLoop& loop, uint32_t n_sessions, const std
       fmt_or_na(baseline).c_str(), fmt_or_na(ratio).c_str(), o.inflight, r->distinct_sessions_in_flight, *lo, *hi,
       static_cast<unsigned long long>(r->preempted_polls), static_cast<unsigned long long>(r->polls),
       r->mean_inner_bytes, frame_offset_of(o),
-      o.stream_header.value_or(false) ? "on" : "off");
+      o.stream_header ? "on" : "off");
   if (dp::kStageCyclesEnabled)
     print_stages(name, n_sessions, mix.name, r->stage_cycles, r->packets);
   std::fflush(stdout);
