@@ -48,4 +48,17 @@ bool streams_encap_headers(config::EncapHeaderWrites setting, bool tx_copies_fra
   return vendor == CpuVendor::kIntel;
 }
 
+std::string encap_header_writes_reason(config::EncapHeaderWrites setting, bool tx_copies_frames, CpuVendor vendor) {
+  if (tx_copies_frames) return "the access port's driver copies frames out";
+  switch (setting) {
+    case config::EncapHeaderWrites::kStream:
+      return "set to stream";
+    case config::EncapHeaderWrites::kStore:
+      return "set to store";
+    case config::EncapHeaderWrites::kAuto:
+      break;
+  }
+  return std::string("auto, ") + cpu_vendor_name(vendor) + " CPU";
+}
+
 }  // namespace lns::dp

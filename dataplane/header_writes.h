@@ -11,6 +11,8 @@
 // (tests/bench/README.md). `auto` follows those.
 #pragma once
 
+#include <string>
+
 #include "config/config.h"
 
 namespace lns::dp {
@@ -25,5 +27,8 @@ const char* cpu_vendor_name(CpuVendor v);
 // A port whose driver copies frames at transmit (tx_copies_frames) reads
 // the header line right away: that line is best left in the cache.
 bool streams_encap_headers(config::EncapHeaderWrites setting, bool tx_copies_frames, CpuVendor vendor);
+// Why streams_encap_headers() decided as it did, for lnsd's start-up log:
+// the port's driver, the explicit setting, or the CPU behind `auto`.
+std::string encap_header_writes_reason(config::EncapHeaderWrites setting, bool tx_copies_frames, CpuVendor vendor);
 
 }  // namespace lns::dp

@@ -172,9 +172,8 @@ int main(int argc, char** argv) {
                  cfg->access.device, acc.driver, core.port_id, cfg->core.device, core.driver, dp.worker_count());
     LNS_LOG_INFO("encap header writes: %s (dataplane.encap_header_writes; %s)",
                  dp.streams_encap_headers() ? "streamed" : "ordinary stores",
-                 lns::dp::tx_copies_frames(acc.driver)
-                     ? "the access port's driver copies frames out"
-                     : absl::StrCat(lns::dp::cpu_vendor_name(lns::dp::cpu_vendor()), " CPU"));
+                 lns::dp::encap_header_writes_reason(cfg->dataplane.encap_header_writes,
+                                                     lns::dp::tx_copies_frames(acc.driver), lns::dp::cpu_vendor()));
     // scripts/bench-scale reads this line: these tables are resident before
     // the first session, so lnsd's RSS growth alone leaves them out.
     const auto& table = dp.sessions();

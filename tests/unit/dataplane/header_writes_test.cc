@@ -29,6 +29,16 @@ TEST(HeaderWrites, NeverStreamedToADriverThatCopiesFramesOut) {
       EXPECT_FALSE(streams_encap_headers(w, true, v));
 }
 
+// lnsd logs the reason: an explicit setting must not be blamed on the CPU.
+TEST(HeaderWrites, TheReasonNamesWhatDecided) {
+  EXPECT_EQ(encap_header_writes_reason(EncapHeaderWrites::kAuto, false, CpuVendor::kAmd), "auto, AMD CPU");
+  EXPECT_EQ(encap_header_writes_reason(EncapHeaderWrites::kAuto, false, CpuVendor::kIntel), "auto, Intel CPU");
+  EXPECT_EQ(encap_header_writes_reason(EncapHeaderWrites::kStream, false, CpuVendor::kAmd), "set to stream");
+  EXPECT_EQ(encap_header_writes_reason(EncapHeaderWrites::kStore, false, CpuVendor::kIntel), "set to store");
+  EXPECT_EQ(encap_header_writes_reason(EncapHeaderWrites::kStream, true, CpuVendor::kIntel),
+            "the access port's driver copies frames out");
+}
+
 // The vendor CPUID reports is the one the kernel reports.
 TEST(HeaderWrites, CpuVendorAgreesWithProcCpuinfo) {
   std::ifstream in("/proc/cpuinfo");
