@@ -110,6 +110,15 @@ TEST(Checksum, Header20CheckAgreesWithTheFullSum) {
   std::vector<uint8_t> ones(20, 0xff), zeros(20, 0);
   EXPECT_TRUE(checksum20_ok(ones.data()));
   EXPECT_FALSE(checksum20_ok(zeros.data()));
+  // Words that sum to other multiples of 0xffff (or miss one by a carry):
+  // a single non-zero 16-bit word anywhere, the rest zero, is right only
+  // when it is 0xffff.
+  for (size_t at = 0; at < 20; at += 2)
+    for (uint32_t v : {0x0001u, 0x00ffu, 0xff00u, 0xfffeu, 0xffffu}) {
+      std::vector<uint8_t> h(20, 0);
+      store_be16(h.data() + at, static_cast<uint16_t>(v));
+      ASSERT_EQ(checksum20_ok(h.data()), v == 0xffff) << "word " << at << " = " << v;
+    }
 }
 
 TEST(ChecksumUpdate, Rfc1624Example) {
