@@ -193,6 +193,8 @@ absl::Status Worker::init(const WorkerConfig& cfg) {
   core_l2_len_ = l2_header_len(cfg_.core_vlan);
   encap_headers_ = cfg_.sessions->encap_headers();
   build_decap_pattern();
+  write_l2(core_ipv4_l2_image_.data() + core_ipv4_l2_image_.size() - core_l2_len_, cfg_.core_dst_mac,
+           cfg_.core_src_mac, cfg_.core_vlan, kEtherIpv4);
   tsc_hz_ = rte_get_tsc_hz();
   punt_last_tsc_ = rte_rdtsc();
   punt_tokens_.fill(uint64_t{cfg_.punt_burst} * tsc_hz_);
@@ -671,7 +673,11 @@ uint32_t Worker::classify_upstream_for_test(const rte_mbuf* m, uint32_t* key, bo
   m->data_off = static_cast<uint16_t>(m->data_off + inner_off - eth_len);
   m->data_len = static_cast<uint16_t>(eth_len + inner_len);
   m->pkt_len = eth_len + inner_len;
-  write_l2(inner - eth_len, cfg_.core_dst_mac, cfg_.core_src_mac, cfg_.core_vlan, kEtherIpv4);
+  // The header from its image, 18 bytes ending at the inner packet (16 +
+  // 2 bytes of stores, no branch on the tag): without a tag its first 4
+  // land in the L2TP header just stripped, in front of the new frame.
+  static_assert(14 + kMinDecapIp - 20 >= 18, "the image's spare bytes stay inside the old frame");
+  std::memcpy(inner - core_ipv4_l2_image_.size(), core_ipv4_l2_image_.data(), core_ipv4_l2_image_.size());
   TrafficCounter& c = cell.up;
   ++c.packets;
   c.bytes += inner_len;

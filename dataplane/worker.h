@@ -260,6 +260,9 @@ class Worker {
   uint64_t punt_last_tsc_ = 0;
   uint64_t tsc_hz_ = 1;
   BytePattern64 decap_pattern_;
+  // Decap's Ethernet header toward the core, ending at the image's end: 18
+  // bytes with a VLAN tag, else 4 don't-care bytes and 14 (see decap_fast).
+  std::array<uint8_t, 18> core_ipv4_l2_image_{};
   uint32_t access_l2_len_ = 14;  // 18 with a VLAN tag
   uint32_t core_l2_len_ = 14;
   const EncapHeader* encap_headers_ = nullptr;  // cfg_.sessions' pool, which never moves
