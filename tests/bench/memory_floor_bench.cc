@@ -1,0 +1,257 @@
+// lns_memory_floor_bench: what our worker's memory traffic alone costs on
+// this machine. It runs the worker's burst loop (64-packet bursts held for
+// two polls: mbufs prefetched on arrival, frame lines the next poll, the
+// session line and the "rewrite" the poll after) over the same shape of
+// memory as lns_dataplane_bench, 65,536 packet buffers in flight in random
+// order, each with a session chosen from a random permutation, but does no
+// protocol work: it reads and writes one word in each line a packet needs.
+// With --lines=2 a packet touches its mbuf line and its frame line (what
+// testpmd csum reads); with 3 also its session's cell in a table laid out
+// like KeyedCells (a quarter full, two 32-byte cells a line). The
+// difference between the two is what the session line costs by itself,
+// and each is a floor under what decap can cost here: see "Why the
+// 65,536-session target is out of reach" in the top-level README.
+//
+// BENCH case=memory_floor lines=3 sessions=65536 inflight=65536 cycles_per_packet=...
+// (LNS_EAL_HUGEPAGES=1 for huge pages, as with lns_dataplane_bench.)
+#include <sys/mman.h>
+
+#include <algorithm>
+#include <bit>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <numeric>
+#include <random>
+#include <string>
+#include <vector>
+
+#include <rte_cycles.h>
+#include <rte_prefetch.h>
+
+#include "tests/bench/bench_args.h"
+
+namespace lns::bench {
+namespace {
+
+constexpr uint32_t kBurst = 64;
+constexpr uint32_t kLine = 64;
+// An access-pool mbuf: 128-byte header, 56-byte private area, 128 bytes
+// of headroom, a 2,048-byte data room, rounded up to a line (as the pool's
+// objects are); the frame line decap reads starts 8 bytes into the frame.
+constexpr size_t kObjectBytes = (128 + 56 + 128 + 2048 + kLine - 1) / kLine * kLine;
+constexpr uint32_t kFrameLineOffset = 128 + 56 + 128 + 8;
+
+// The header line: what the worker reads there (the frame's offset stands
+// for buf_addr + data_off) and a field it writes (data_off, lengths).
+struct ObjectHeader {
+  uint64_t frame_offset;
+  uint32_t session;
+  uint32_t written;
+};
+
+// Memory as lns_dataplane_bench gets it: with LNS_EAL_HUGEPAGES=1 (as
+// scripts/bench sets it when huge pages are free) everything on 2 MiB huge
+// pages like DPDK's heap; otherwise the packet buffers on ordinary pages
+// (EAL's --no-huge) and the cells on transparent huge pages, as
+// TableMemory asks for them.
+enum class Pages : uint8_t { kHuge, kTransparent, kOrdinary };
+
+struct Region {
+  void* base = nullptr;
+  size_t bytes = 0;
+
+  Region(size_t want, Pages pages) {
+    bytes = (want + (2u << 20) - 1) & ~size_t{(2u << 20) - 1};
+    const int huge = pages == Pages::kHuge ? MAP_HUGETLB : 0;
+    base = mmap(nullptr, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | huge, -1, 0);
+    if (base == MAP_FAILED) {
+      base = nullptr;
+      return;
+    }
+    if (pages == Pages::kTransparent) madvise(base, bytes, MADV_HUGEPAGE);
+    std::memset(base, 0, bytes);
+  }
+  ~Region() {
+    if (base != nullptr) munmap(base, bytes);
+  }
+  Region(const Region&) = delete;
+  Region& operator=(const Region&) = delete;
+};
+
+struct Case {
+  uint32_t lines;
+  uint32_t sessions;
+};
+
+class FloorLoop {
+ public:
+  FloorLoop(uint8_t* objects, uint32_t inflight, uint8_t* cells, uint32_t cell_lines, uint32_t sessions,
+            uint32_t seed)
+      : objects_(objects), cells_(cells), cell_shift_(64 - std::countr_zero(cell_lines)), sessions_(sessions) {
+    std::mt19937 rng(seed);
+    ring_.resize(inflight);
+    std::iota(ring_.begin(), ring_.end(), 0u);
+    std::shuffle(ring_.begin(), ring_.end(), rng);
+    order_.resize(sessions);
+    std::iota(order_.begin(), order_.end(), 1u);
+    std::shuffle(order_.begin(), order_.end(), rng);
+    for (uint32_t i = 0; i < inflight; ++i) {
+      ObjectHeader& h = header(i);
+      h.frame_offset = kFrameLineOffset;
+      h.session = next_session();
+    }
+  }
+
+  // One pass over everything in flight, in polls of one burst; returns the
+  // cycles per packet of the polls (the pipeline carries over between passes).
+  double pass(uint32_t lines) {
+    uint64_t cycles = 0, packets = 0;
+    for (uint32_t pos = 0; pos + kBurst <= ring_.size(); pos += kBurst) {
+      const uint64_t t0 = rte_rdtsc();
+      packets += poll(&ring_[pos], lines);
+      cycles += rte_rdtsc() - t0;
+    }
+    return packets == 0 ? 0.0 : static_cast<double>(cycles) / static_cast<double>(packets);
+  }
+
+ private:
+  ObjectHeader& header(uint32_t i) { return *reinterpret_cast<ObjectHeader*>(objects_ + size_t{i} * kObjectBytes); }
+  uint32_t next_session() {
+    const uint32_t s = order_[next_++];
+    if (next_ == order_.size()) next_ = 0;
+    return s;
+  }
+  uint8_t* cell_line(uint32_t session) {
+    const uint64_t home = (uint64_t{session} * 0x9E3779B97F4A7C15ull) >> cell_shift_;
+    return cells_ + home * kLine;
+  }
+
+  uint32_t poll(const uint32_t* fresh, uint32_t lines) {
+    // The burst received now: its mbufs.
+    for (uint32_t i = 0; i < kBurst; ++i) rte_prefetch1(objects_ + size_t{fresh[i]} * kObjectBytes);
+    uint32_t done = 0;
+    const uint32_t* oldest = held_ == 2 ? held_bursts_[0] : nullptr;
+    const uint32_t* younger = held_ >= 1 ? held_bursts_[held_ - 1] : nullptr;
+    uint8_t* cell[kBurst];
+    if (oldest != nullptr && lines >= 3)
+      for (uint32_t i = 0; i < kBurst; ++i) {
+        cell[i] = cell_line(header(oldest[i]).session);
+        rte_prefetch0_write(cell[i]);
+      }
+    // The burst before: its frame lines, from the offset in the mbuf line.
+    if (younger != nullptr)
+      for (uint32_t i = 0; i < kBurst; ++i) {
+        const uint8_t* o = objects_ + size_t{younger[i]} * kObjectBytes;
+        rte_prefetch1(o + reinterpret_cast<const ObjectHeader*>(o)->frame_offset);
+      }
+    if (oldest != nullptr) {
+      for (uint32_t i = 0; i < kBurst; ++i) {
+        uint8_t* o = objects_ + size_t{oldest[i]} * kObjectBytes;
+        ObjectHeader& h = *reinterpret_cast<ObjectHeader*>(o);
+        uint8_t* frame = o + h.frame_offset;
+        uint64_t word;
+        std::memcpy(&word, frame, sizeof word);
+        if (lines >= 3) {
+          uint64_t count;
+          std::memcpy(&count, cell[i], sizeof count);
+          count += word & 0xff;
+          std::memcpy(cell[i], &count, sizeof count);
+        }
+        ++word;
+        std::memcpy(frame + 8, &word, sizeof word);
+        ++h.written;
+        h.session = next_session();  // the next frame this buffer carries
+      }
+      done = kBurst;
+      held_bursts_[0] = held_bursts_[1];
+      held_bursts_[1] = fresh;
+    } else {
+      held_bursts_[held_++] = fresh;
+    }
+    return done;
+  }
+
+  uint8_t* objects_;
+  uint8_t* cells_;
+  uint32_t cell_shift_;
+  uint32_t sessions_;
+  std::vector<uint32_t> ring_;
+  std::vector<uint32_t> order_;
+  size_t next_ = 0;
+  const uint32_t* held_bursts_[2] = {nullptr, nullptr};
+  uint32_t held_ = 0;
+};
+
+int run(int argc, char** argv) {
+  auto args = BenchArgs::parse(argc, argv, {"lines", "sessions", "inflight", "rounds", "smoke", "help"});
+  if (!args.ok()) {
+    std::fprintf(stderr, "%s\n", std::string(args.status().message()).c_str());
+    return 2;
+  }
+  if (args->has("help")) {
+    std::printf(
+        "Usage: lns_memory_floor_bench [--lines=2,3] [--sessions=1,65536,1000000] [--inflight=65536]\n"
+        "                              [--rounds=5] [--smoke]\n");
+    return 0;
+  }
+  const bool smoke = args->has("smoke");
+  auto inflight = args->u64("inflight", smoke ? 4096 : 65536);
+  auto rounds = args->u64("rounds", smoke ? 1 : 5);
+  if (!inflight.ok() || !rounds.ok() || *inflight < 3 * kBurst || *inflight % kBurst != 0 || *rounds == 0 ||
+      *inflight > (1u << 24)) {
+    std::fprintf(stderr, "--inflight must be a multiple of %u from %u, --rounds at least 1\n", kBurst, 3 * kBurst);
+    return 2;
+  }
+  std::vector<Case> cases;
+  for (const std::string& s : args->list("sessions", smoke ? "1,4096" : "1,65536,1000000"))
+    for (const std::string& l : args->list("lines", "2,3")) {
+      char* end = nullptr;
+      const unsigned long n = std::strtoul(s.c_str(), &end, 10);
+      const unsigned long k = std::strtoul(l.c_str(), nullptr, 10);
+      if (*end != '\0' || n == 0 || n > (1u << 24) || (k != 2 && k != 3)) {
+        std::fprintf(stderr, "bad --sessions (1..16777216) or --lines (2 or 3): %s, %s\n", s.c_str(), l.c_str());
+        return 2;
+      }
+      cases.push_back({static_cast<uint32_t>(k), static_cast<uint32_t>(n)});
+    }
+  const auto n_inflight = static_cast<uint32_t>(*inflight);
+  const char* env = std::getenv("LNS_EAL_HUGEPAGES");
+  const bool huge = env != nullptr && std::strcmp(env, "1") == 0;
+  Region objects(size_t{n_inflight} * kObjectBytes, huge ? Pages::kHuge : Pages::kOrdinary);
+  if (objects.base == nullptr) {
+    std::fprintf(stderr, "cannot map %zu bytes for the packet buffers%s\n", objects.bytes,
+                 huge ? " on huge pages (LNS_EAL_HUGEPAGES=1)" : "");
+    return 1;
+  }
+  int seed = 1;
+  for (const Case& c : cases) {
+    // KeyedCells: a power of two of lines at least twice the sessions.
+    const uint32_t cell_lines = std::max<uint32_t>(std::bit_ceil(2 * c.sessions), 2);
+    Region cells(size_t{cell_lines} * kLine, huge ? Pages::kHuge : Pages::kTransparent);
+    if (cells.base == nullptr) {
+      std::fprintf(stderr, "cannot map %zu bytes for the cells\n", cells.bytes);
+      return 1;
+    }
+    FloorLoop loop(static_cast<uint8_t*>(objects.base), n_inflight, static_cast<uint8_t*>(cells.base), cell_lines,
+                   c.sessions, static_cast<uint32_t>(seed++));
+    // Warm-up: every buffer through the loop twice.
+    loop.pass(c.lines);
+    loop.pass(c.lines);
+    std::vector<double> per_round;
+    for (uint64_t r = 0; r < *rounds; ++r) per_round.push_back(loop.pass(c.lines));
+    std::sort(per_round.begin(), per_round.end());
+    std::printf(
+        "BENCH case=memory_floor lines=%u sessions=%u inflight=%u cycles_per_packet=%.1f rounds_min=%.1f "
+        "rounds_max=%.1f huge_pages=%s\n",
+        c.lines, c.sessions, n_inflight, per_round[per_round.size() / 2], per_round.front(), per_round.back(),
+        huge ? "on" : "off");
+    std::fflush(stdout);
+  }
+  return 0;
+}
+
+}  // namespace
+}  // namespace lns::bench
+
+int main(int argc, char** argv) { return lns::bench::run(argc, argv); }
