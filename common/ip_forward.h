@@ -4,6 +4,7 @@
 // black-hole full-size segments.
 #pragma once
 
+#include <bit>
 #include <cstdint>
 #include <cstring>
 
@@ -60,9 +61,16 @@ inline bool decrement_ttl_ipv4(uint8_t* ip) {
   // TTL is the high octet of its 16-bit word, so the sum drops by 0x0100
   // and the checksum rises by as much, with end-around carry (RFC 1624;
   // equal to eqn. 3 for every checksum and TTL, checked exhaustively).
-  uint32_t check = uint32_t{load_be16(ip + 10)} + 0x0100;
+  // One's-complement addition does not care about byte order, so the
+  // checksum is updated as loaded: on a little-endian host the octets are
+  // swapped and the same update is +1, with no swaps either way.
+  constexpr uint32_t kStep = std::endian::native == std::endian::little ? 0x0001 : 0x0100;
+  uint16_t raw;
+  std::memcpy(&raw, ip + 10, 2);
+  uint32_t check = uint32_t{raw} + kStep;
   check += check >= 0xffff;
-  store_be16(ip + 10, static_cast<uint16_t>(check));
+  raw = static_cast<uint16_t>(check);
+  std::memcpy(ip + 10, &raw, 2);
   return true;
 }
 
