@@ -88,7 +88,7 @@ class FloorLoop {
  public:
   FloorLoop(uint8_t* objects, uint32_t inflight, uint8_t* cells, uint32_t cell_lines, uint32_t sessions,
             uint32_t seed)
-      : objects_(objects), cells_(cells), cell_shift_(64 - std::countr_zero(cell_lines)), sessions_(sessions) {
+      : objects_(objects), cells_(cells), cell_shift_(64 - std::countr_zero(cell_lines)) {
     std::mt19937 rng(seed);
     ring_.resize(inflight);
     std::iota(ring_.begin(), ring_.end(), 0u);
@@ -175,7 +175,6 @@ class FloorLoop {
   uint8_t* objects_;
   uint8_t* cells_;
   uint32_t cell_shift_;
-  uint32_t sessions_;
   std::vector<uint32_t> ring_;
   std::vector<uint32_t> order_;
   size_t next_ = 0;
@@ -206,10 +205,11 @@ int run(int argc, char** argv) {
   std::vector<Case> cases;
   for (const std::string& s : args->list("sessions", smoke ? "1,4096" : "1,65536,1000000"))
     for (const std::string& l : args->list("lines", "2,3")) {
-      char* end = nullptr;
-      const unsigned long n = std::strtoul(s.c_str(), &end, 10);
-      const unsigned long k = std::strtoul(l.c_str(), nullptr, 10);
-      if (*end != '\0' || n == 0 || n > (1u << 24) || (k != 2 && k != 3)) {
+      char* end_n = nullptr;
+      char* end_k = nullptr;
+      const unsigned long n = std::strtoul(s.c_str(), &end_n, 10);
+      const unsigned long k = std::strtoul(l.c_str(), &end_k, 10);
+      if (*end_n != '\0' || *end_k != '\0' || n == 0 || n > (1u << 24) || (k != 2 && k != 3)) {
         std::fprintf(stderr, "bad --sessions (1..16777216) or --lines (2 or 3): %s, %s\n", s.c_str(), l.c_str());
         return 2;
       }
