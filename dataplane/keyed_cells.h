@@ -67,9 +67,7 @@ class KeyedCells {
     if (lanes == 0) return absl::InvalidArgumentError(absl::StrFormat("the %s cells need at least one lane", what));
     if (capacity == 0 || capacity >= (1u << 30))
       return absl::InvalidArgumentError(absl::StrFormat("bad %s cell capacity", what));
-    // At least two lines: the home line is the product's top bits, so a
-    // shift of 64 must not happen.
-    const uint32_t lines = std::max<uint32_t>(std::bit_ceil(2 * capacity), 2);
+    const uint32_t lines = lines_for(capacity);
     line_mask_ = lines - 1;
     line_shift_ = 64 - static_cast<uint32_t>(std::countr_zero(lines));
     const size_t positions = size_t{2} * lines;
@@ -92,8 +90,14 @@ class KeyedCells {
   uint16_t lanes() const { return static_cast<uint16_t>(lanes_.size()); }
   uint32_t positions() const { return 2 * (line_mask_ + 1); }
   // The line a key's probe starts at; prefetch lane + 2 * home_line(key).
-  uint32_t home_line(uint32_t key) const {
-    return static_cast<uint32_t>((uint64_t{key} * 0x9E3779B97F4A7C15ull) >> line_shift_);
+  uint32_t home_line(uint32_t key) const { return home_line_in(key, line_shift_); }
+  // The layout without a table (lns_memory_floor_bench models it): the
+  // lines for `capacity` keys, at least two (the home line is the
+  // product's top bits, so a shift of 64 must not happen), and a key's
+  // home line in a table of 2^(64 - shift) lines.
+  static uint32_t lines_for(uint32_t capacity) { return std::max<uint32_t>(std::bit_ceil(2 * capacity), 2); }
+  static uint32_t home_line_in(uint32_t key, uint32_t shift) {
+    return static_cast<uint32_t>((uint64_t{key} * 0x9E3779B97F4A7C15ull) >> shift);
   }
   // The key's position in `lane`, probing from its home line; kNone when it
   // is not there. Key 0 marks a free cell and is never found.

@@ -29,6 +29,7 @@
 #include <rte_cycles.h>
 #include <rte_prefetch.h>
 
+#include "dataplane/upstream_cells.h"
 #include "tests/bench/bench_args.h"
 
 namespace lns::bench {
@@ -123,8 +124,7 @@ class FloorLoop {
     return s;
   }
   uint8_t* cell_line(uint32_t session) {
-    const uint64_t home = (uint64_t{session} * 0x9E3779B97F4A7C15ull) >> cell_shift_;
-    return cells_ + home * kLine;
+    return cells_ + size_t{dp::UpstreamCells::home_line_in(session, cell_shift_)} * kLine;
   }
 
   uint32_t poll(const uint32_t* fresh, uint32_t lines) {
@@ -226,8 +226,7 @@ int run(int argc, char** argv) {
   }
   int seed = 1;
   for (const Case& c : cases) {
-    // KeyedCells: a power of two of lines at least twice the sessions.
-    const uint32_t cell_lines = std::max<uint32_t>(std::bit_ceil(2 * c.sessions), 2);
+    const uint32_t cell_lines = dp::UpstreamCells::lines_for(c.sessions);
     Region cells(size_t{cell_lines} * kLine, huge ? Pages::kHuge : Pages::kTransparent);
     if (cells.base == nullptr) {
       std::fprintf(stderr, "cannot map %zu bytes for the cells\n", cells.bytes);
