@@ -92,16 +92,6 @@ uint16_t SessionHandoff::receive(Flow f, uint16_t k, rte_mbuf** pkts, uint16_t n
   const unsigned got =
       rte_ring_sc_dequeue_burst(in_[static_cast<size_t>(f)][k], reinterpret_cast<void**>(pkts), n, nullptr);
   stats.handed_in += got;
-  // These mbufs and headers were last touched on the sending worker's core,
-  // so every first access is a cross-core transfer. Ask for all of them at
-  // once (the mbufs, then their headers, which need data_off) so the
-  // transfers of a burst overlap instead of stalling the worker one by one.
-  for (unsigned i = 0; i < got; ++i) rte_prefetch0(pkts[i]);
-  for (unsigned i = 0; i < got; ++i) {
-    const auto* h = rte_pktmbuf_mtod(pkts[i], const uint8_t*);
-    rte_prefetch0(h);
-    rte_prefetch0(h + RTE_CACHE_LINE_SIZE);
-  }
   return static_cast<uint16_t>(got);
 }
 

@@ -166,11 +166,12 @@ inline void write_encap(uint8_t* h, const SessionEntry& e, uint32_t ip_len, bool
 Worker::~Worker() {
   rte_pktmbuf_free_bulk(inject_pending_access_.pkts, inject_pending_access_.count);
   rte_pktmbuf_free_bulk(inject_pending_core_.pkts, inject_pending_core_.count);
-  for (HeldBursts& h : held_)
-    for (uint8_t k = 0; k < h.count; ++k) {
-      const uint8_t slot = (h.oldest + k) % kHeldSlots;
-      rte_pktmbuf_free_bulk(h.pkts[slot].data(), h.n[slot]);
-    }
+  for (auto* pipelines : {&held_, &held_handed_})
+    for (HeldBursts& h : *pipelines)
+      for (uint8_t k = 0; k < h.count; ++k) {
+        const uint8_t slot = (h.oldest + k) % kHeldSlots;
+        rte_pktmbuf_free_bulk(h.pkts[slot].data(), h.n[slot]);
+      }
   if (frag_table_ != nullptr) {
     rte_ip_frag_table_destroy(frag_table_);
   }
@@ -894,22 +895,6 @@ void Worker::flush_with_injected(TxBuffer& tx, rte_ring* ring, TxBuffer& pending
   for (uint16_t i = held; i < total; ++i) drop(burst[i], DropReason::tx_full);
 }
 
-uint32_t Worker::receive_handoffs(Flow f) {
-  rte_mbuf* pkts[kBurst];
-  uint32_t total = 0;
-  for (uint16_t k = 0; k < cfg_.handoff->sources(); ++k) {
-    const uint16_t n = cfg_.handoff->receive(f, k, pkts, kBurst, stats_);
-    if (n == 0) continue;
-    total += n;
-    if (f == Flow::kUpstream) {
-      upstream_burst(pkts, n, nullptr);
-    } else {
-      downstream_burst(pkts, n, nullptr);
-    }
-  }
-  return total;
-}
-
 uint16_t Worker::rx(uint16_t port, rte_mbuf** pkts, uint16_t most) {
   uint16_t n = 0;
   for (uint16_t got = kBurst; got == kBurst && n < most; n += got)
@@ -939,30 +924,27 @@ void Worker::process(Flow f, rte_mbuf** pkts, uint16_t n, const Prefetches* ahea
   }
 }
 
-uint32_t Worker::serve_port(Flow f) {
-  HeldBursts& h = held_[static_cast<size_t>(f)];
+template <class Receive, class Process>
+[[gnu::always_inline]] inline uint32_t Worker::serve(HeldBursts& h, bool upstream, bool pipelined,
+                                                     uint16_t pipeline_from, Receive receive, Process process) {
   const uint8_t fresh = (h.oldest + h.count) % kHeldSlots;
-  const bool pipelined = cfg_.rx_pipeline[static_cast<size_t>(f)];
-  const uint16_t n = rx(f == Flow::kUpstream ? cfg_.access_port : cfg_.core_port, h.pkts[fresh].data(),
-                        pipelined ? kPollBurst : kBurst);
-  clock_.mark(Stage::kRx);
-  (f == Flow::kUpstream ? stats_.rx_access : stats_.rx_core) += n;
+  const uint16_t n = receive(h.pkts[fresh].data(), pipelined ? kPollBurst : kBurst);
   uint32_t done = 0;
-  if (n < kBurst || !pipelined) {
-    // The port is keeping up, or its frames are already in the cache:
+  if (n < pipeline_from || !pipelined) {
+    // The source is keeping up, or its frames are already in the cache:
     // nothing waits for the pipeline.
     for (uint8_t k = 0; k <= h.count; ++k) {
       const uint8_t slot = (h.oldest + k) % kHeldSlots;
       const uint16_t m = k == h.count ? n : h.n[slot];
       if (m == 0) continue;
-      process(f, h.pkts[slot].data(), m, nullptr);
+      process(h.pkts[slot].data(), m, nullptr);
       done += m;
     }
     h.count = 0;
     return done;
   }
   h.n[fresh] = n;
-  Prefetches ahead{h.pkts[fresh].data(), n, nullptr, 0, f == Flow::kUpstream};
+  Prefetches ahead{h.pkts[fresh].data(), n, nullptr, 0, upstream};
   if (h.count != 0) {
     const uint8_t younger = (h.oldest + h.count - 1) % kHeldSlots;
     ahead.headers = h.pkts[younger].data();
@@ -975,16 +957,56 @@ uint32_t Worker::serve_port(Flow f) {
   }
   // The younger bursts' prefetches go out once the oldest's session lines
   // have been asked for, in the time those take to arrive.
-  process(f, h.pkts[h.oldest].data(), h.n[h.oldest], &ahead);
+  process(h.pkts[h.oldest].data(), h.n[h.oldest], &ahead);
   done = h.n[h.oldest];
   h.oldest = (h.oldest + 1) % kHeldSlots;
   return done;
 }
 
+uint32_t Worker::serve_port(Flow f) {
+  const bool upstream = f == Flow::kUpstream;
+  const uint16_t port = upstream ? cfg_.access_port : cfg_.core_port;
+  return serve(
+      held_[static_cast<size_t>(f)], upstream, cfg_.rx_pipeline[static_cast<size_t>(f)], kBurst,
+      [&](rte_mbuf** pkts, uint16_t most) {
+        const uint16_t n = rx(port, pkts, most);
+        clock_.mark(Stage::kRx);
+        (upstream ? stats_.rx_access : stats_.rx_core) += n;
+        return n;
+      },
+      [&](rte_mbuf** pkts, uint16_t n, const Prefetches* ahead) { process(f, pkts, n, ahead); });
+}
+
+// Handed-over packets were last touched on the sending worker's core, so
+// every line of theirs is a transfer between cores: they go through a
+// pipeline like a port's, which asks for a burst's mbufs a poll and its
+// headers two polls before it is processed. Another worker's split of a
+// full poll hands over about half of it, so a poll bringing half a burst
+// already counts as load.
+uint32_t Worker::serve_handoffs(Flow f) {
+  const bool upstream = f == Flow::kUpstream;
+  return serve(
+      held_handed_[static_cast<size_t>(f)], upstream, true, kBurst / 2,
+      [&](rte_mbuf** pkts, uint16_t most) {
+        uint16_t n = 0;
+        for (uint16_t k = 0; k < cfg_.handoff->sources() && n < most; ++k)
+          n = static_cast<uint16_t>(n + cfg_.handoff->receive(f, k, pkts + n, static_cast<uint16_t>(most - n), stats_));
+        return n;
+      },
+      [&](rte_mbuf** pkts, uint16_t n, const Prefetches* ahead) {
+        if (upstream) {
+          upstream_burst(pkts, n, ahead);
+        } else {
+          downstream_burst(pkts, n, ahead);
+        }
+      });
+}
+
 uint32_t Worker::held() const {
   uint32_t total = 0;
-  for (const HeldBursts& h : held_)
-    for (uint8_t k = 0; k < h.count; ++k) total += h.n[(h.oldest + k) % kHeldSlots];
+  for (const auto* pipelines : {&held_, &held_handed_})
+    for (const HeldBursts& h : *pipelines)
+      for (uint8_t k = 0; k < h.count; ++k) total += h.n[(h.oldest + k) % kHeldSlots];
   return total;
 }
 
@@ -999,9 +1021,9 @@ uint32_t Worker::poll_once() {
 
   clock_.mark(Stage::kOther);
   total += serve_port(Flow::kUpstream);
-  if (cfg_.handoff != nullptr) total += receive_handoffs(Flow::kUpstream);
+  if (cfg_.handoff != nullptr) total += serve_handoffs(Flow::kUpstream);
   total += serve_port(Flow::kDownstream);
-  if (cfg_.handoff != nullptr) total += receive_handoffs(Flow::kDownstream);
+  if (cfg_.handoff != nullptr) total += serve_handoffs(Flow::kDownstream);
   // The control plane's frames go before this poll's forwarded packets:
   // when the port cannot take everything, a data packet is dropped
   // (tx_full) and a signalling frame waits for the next poll, since losing

@@ -103,7 +103,8 @@ class Worker {
   // polls later (see HeldBursts): a poll that only filled the pipeline
   // returns 0 with held() != 0.
   uint32_t poll_once();
-  // Packets received but not yet processed (at most two bursts per port).
+  // Packets received or handed over but not yet processed (at most two
+  // bursts per port and per direction of hand-over).
   uint32_t held() const;
   // Runs until *stop becomes true (lcore entry point).
   void run(const volatile bool* stop);
@@ -173,6 +174,13 @@ class Worker {
   // Receives from the port of flow f and moves its pipeline on a poll;
   // returns the packets processed.
   uint32_t serve_port(Flow f);
+  // One poll of a pipeline: `receive(pkts, most)` fills the fresh slot; a
+  // poll that brings fewer than `pipeline_from` packets (or any, when not
+  // `pipelined`) processes everything held at once. `process(pkts, n,
+  // ahead)` as process() below. Returns the packets processed.
+  template <class Receive, class Process>
+  uint32_t serve(HeldBursts& h, bool upstream, bool pipelined, uint16_t pipeline_from, Receive receive,
+                 Process process);
   // Capture, session distribution, then the staged processing.
   // ahead: the burst's headers were prefetched a poll ago, and these
   // prefetches run between its lookup and its rewrite; nullptr: it was not.
@@ -241,8 +249,9 @@ class Worker {
   // `ring` since. Control frames the port cannot take stay in `pending`.
   void flush_with_injected(TxBuffer& tx, rte_ring* ring, TxBuffer& pending);
   void flush_behind_injected(TxBuffer& tx, TxBuffer& pending);
-  // Processes what other workers handed to this one; returns the count.
-  uint32_t receive_handoffs(Flow f);
+  // Takes what other workers handed to this one through a pipeline of its
+  // own; returns the packets processed.
+  uint32_t serve_handoffs(Flow f);
 
   WorkerConfig cfg_;
   WorkerStats stats_;
@@ -255,7 +264,8 @@ class Worker {
   // instead and Dataplane::transmit reports it to the control plane.
   TxBuffer inject_pending_access_;
   TxBuffer inject_pending_core_;
-  std::array<HeldBursts, 2> held_{};  // by Flow
+  std::array<HeldBursts, 2> held_{};         // received, by Flow
+  std::array<HeldBursts, 2> held_handed_{};  // handed over by other workers, by Flow
   std::array<uint64_t, kPuntClasses> punt_tokens_{};  // scaled by tsc_hz_
   uint64_t punt_last_tsc_ = 0;
   uint64_t tsc_hz_ = 1;

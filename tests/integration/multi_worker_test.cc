@@ -247,34 +247,57 @@ INSTANTIATE_TEST_SUITE_P(Workers, MultiWorkerTest,
                          param_name);
 
 // Polled on this thread, so the owner can be kept from draining its ring.
-TEST(HandoffRingFull, OverflowIsDroppedAndCountedThenTheRestIsDelivered) {
-  auto cfg = test::test_config(2);
-  cfg.dataplane.distribution = Distribution::kSession;
-  cfg.dataplane.handoff_ring_size = 64;  // holds 63
-  auto r = test::RingDataplane::create(cfg);
-  ASSERT_NE(r, nullptr);
-  const unsigned baseline = r->mbufs_in_use();
-  // A session worker 1 owns.
+// Two workers with session distribution and one session, which worker 1
+// owns; its upstream frames arrive at worker 0 (queue 0).
+struct HandedSession {
+  std::unique_ptr<test::RingDataplane> r;
   uint16_t sid = 1;
-  while (dp::owner_of(uint32_t{kTunnel} << 16 | sid, 2) != 1) ++sid;
-  dp::SessionSpec spec;
-  spec.lac_ipv4 = kLac;
-  spec.lac_port = kLacPort;
-  spec.tunnel_id = kTunnel;
-  spec.session_id = sid;
-  spec.peer_tunnel_id = 17;
-  spec.peer_session_id = 1;
-  spec.subscriber_ipv4 = kSubBase;
-  spec.mtu = 1460;
-  spec.flags = dp::kForwardIpv4;
-  ASSERT_TRUE(r->dp().sessions().add(spec).ok());
 
-  constexpr unsigned kSent = 100;
-  for (unsigned seq = 0; seq < kSent; ++seq) {
-    auto ppp = test::ppp(0x0021, stamped_inner(kSubBase, kHost, 0, seq));
-    auto ip = test::ipv4(kLac, kLns, 17, test::udp(kLacPort, 1701, test::l2tp(kTunnel, sid, ppp)));
-    r->inject(Side::kAccess, test::concat(test::ethernet(r->mac(Side::kAccess), kLacMac, 0x0800), ip), 0);
+  explicit HandedSession(uint32_t handoff_ring_size) {
+    auto cfg = test::test_config(2);
+    cfg.dataplane.distribution = Distribution::kSession;
+    cfg.dataplane.handoff_ring_size = handoff_ring_size;
+    r = test::RingDataplane::create(cfg);
+    if (r == nullptr) return;
+    while (dp::owner_of(uint32_t{kTunnel} << 16 | sid, 2) != 1) ++sid;
+    dp::SessionSpec spec;
+    spec.lac_ipv4 = kLac;
+    spec.lac_port = kLacPort;
+    spec.tunnel_id = kTunnel;
+    spec.session_id = sid;
+    spec.peer_tunnel_id = 17;
+    spec.peer_session_id = 1;
+    spec.subscriber_ipv4 = kSubBase;
+    spec.mtu = 1460;
+    spec.flags = dp::kForwardIpv4;
+    if (!r->dp().sessions().add(spec).ok()) r.reset();
   }
+  void send_upstream(unsigned first_seq, unsigned count) {
+    for (unsigned seq = first_seq; seq < first_seq + count; ++seq) {
+      auto ppp = test::ppp(0x0021, stamped_inner(kSubBase, kHost, 0, seq));
+      auto ip = test::ipv4(kLac, kLns, 17, test::udp(kLacPort, 1701, test::l2tp(kTunnel, sid, ppp)));
+      r->inject(Side::kAccess, test::concat(test::ethernet(r->mac(Side::kAccess), kLacMac, 0x0800), ip), 0);
+    }
+  }
+  // The stamps of what came out of the core port, in order.
+  std::vector<uint32_t> collect_upstream() {
+    std::vector<uint32_t> seqs;
+    for (const Bytes& b : r->collect(Side::kCore)) {
+      uint32_t s, seq;
+      read_stamp(b, &s, &seq);
+      seqs.push_back(seq);
+    }
+    return seqs;
+  }
+};
+
+TEST(HandoffRingFull, OverflowIsDroppedAndCountedThenTheRestIsDelivered) {
+  HandedSession h(64);  // the ring holds 63
+  ASSERT_NE(h.r, nullptr);
+  auto& r = h.r;
+  const unsigned baseline = r->mbufs_in_use();
+  constexpr unsigned kSent = 100;
+  h.send_upstream(0, kSent);
   auto& w0 = r->dp().worker(0);
   auto& w1 = r->dp().worker(1);
   for (int i = 0; i < 10; ++i) w0.poll_once();
@@ -287,14 +310,67 @@ TEST(HandoffRingFull, OverflowIsDroppedAndCountedThenTheRestIsDelivered) {
   for (int i = 0; i < 10; ++i) w1.poll_once();
   EXPECT_EQ(w1.stats().handed_in, 63u);
   EXPECT_EQ(w1.stats().decapsulated, 63u);
-  const auto out = r->collect(Side::kCore);
+  const std::vector<uint32_t> out = h.collect_upstream();
   ASSERT_EQ(out.size(), 63u);
-  for (unsigned i = 0; i < out.size(); ++i) {
-    uint32_t s, seq;
-    read_stamp(out[i], &s, &seq);
-    EXPECT_EQ(seq, i) << "the first 63 got through, in order";
-  }
+  for (unsigned i = 0; i < out.size(); ++i) EXPECT_EQ(out[i], i) << "the first 63 got through, in order";
   EXPECT_EQ(r->mbufs_in_use(), baseline) << "dropped packets were freed";
+}
+
+// Handed-over packets come from the other worker's cache: under load the
+// owner holds each burst two polls (mbufs, then headers prefetched) before
+// processing it, and a poll that brings little processes everything held.
+TEST(HandoffPipeline, UnderLoadHandedBurstsWaitTwoPollsThenLeaveInOrder) {
+  HandedSession h(1024);
+  ASSERT_NE(h.r, nullptr);
+  auto& r = h.r;
+  const unsigned baseline = r->mbufs_in_use();
+  auto& w0 = r->dp().worker(0);
+  auto& w1 = r->dp().worker(1);
+  // Worker 0 hands a poll's worth (64) over; its own pipeline holds the
+  // burst until a poll finds its port empty.
+  const auto hand_over = [&](unsigned first_seq) {
+    h.send_upstream(first_seq, dp::kPollBurst);
+    const uint64_t before = w0.stats().handed_off;
+    for (int i = 0; i < 3 && w0.stats().handed_off - before < dp::kPollBurst; ++i) w0.poll_once();
+    return w0.stats().handed_off - before;
+  };
+  ASSERT_EQ(hand_over(0), dp::kPollBurst);
+  EXPECT_EQ(w1.poll_once(), 0u);
+  EXPECT_EQ(w1.held(), dp::kPollBurst);
+  ASSERT_EQ(hand_over(dp::kPollBurst), dp::kPollBurst);
+  EXPECT_EQ(w1.poll_once(), 0u);
+  EXPECT_EQ(w1.held(), 2u * dp::kPollBurst);
+  EXPECT_TRUE(h.collect_upstream().empty()) << "nothing leaves while the pipeline fills";
+  // A third burst pushes the first out.
+  ASSERT_EQ(hand_over(2 * dp::kPollBurst), dp::kPollBurst);
+  EXPECT_EQ(w1.poll_once(), dp::kPollBurst);
+  EXPECT_EQ(w1.held(), 2u * dp::kPollBurst);
+  std::vector<uint32_t> out = h.collect_upstream();
+  ASSERT_EQ(out.size(), dp::kPollBurst);
+  // Nothing more handed over: the next poll processes what is held.
+  EXPECT_EQ(w1.poll_once(), 2u * dp::kPollBurst);
+  EXPECT_EQ(w1.held(), 0u);
+  for (uint32_t seq : h.collect_upstream()) out.push_back(seq);
+  ASSERT_EQ(out.size(), 3u * dp::kPollBurst);
+  for (unsigned i = 0; i < out.size(); ++i) EXPECT_EQ(out[i], i) << "in order";
+  EXPECT_EQ(w1.stats().handed_in, 3u * dp::kPollBurst);
+  EXPECT_EQ(w1.stats().decapsulated, 3u * dp::kPollBurst);
+  EXPECT_EQ(r->mbufs_in_use(), baseline);
+}
+
+// A trickle (fewer than half a burst a poll) is processed in the poll
+// that brings it.
+TEST(HandoffPipeline, ATrickleIsNotHeld) {
+  HandedSession h(1024);
+  ASSERT_NE(h.r, nullptr);
+  auto& w0 = h.r->dp().worker(0);
+  auto& w1 = h.r->dp().worker(1);
+  h.send_upstream(0, 5);
+  w0.poll_once();
+  ASSERT_EQ(w0.stats().handed_off, 5u);
+  EXPECT_EQ(w1.poll_once(), 5u);
+  EXPECT_EQ(w1.held(), 0u);
+  EXPECT_EQ(h.collect_upstream(), (std::vector<uint32_t>{0, 1, 2, 3, 4}));
 }
 
 // Frames without a session key stay with the worker that received them:
