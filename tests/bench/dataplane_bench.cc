@@ -405,8 +405,8 @@ int main(int argc, char** argv) {
     for (uint32_t n : opts->sessions)
       for (unsigned w : opts->workers) memory = std::max(memory, memory_needed_mb(n, opts->inflight, w));
   // The main lcore and one lcore per worker; tests/support maps lcore l to
-  // CPU l modulo the CPUs there are (workers 1 and 2 on CPUs 1 and 0 here;
-  // the main lcore sleeps while they run).
+  // the l-th allowed CPU modulo their number (workers 1 and 2 on CPUs 1 and
+  // 0 here; the main lcore sleeps while they run).
   const unsigned max_workers = *std::max_element(opts->workers.begin(), opts->workers.end());
   if (!lns::test::init_eal_for_tests(argv[0], opts->parallel ? 1 + max_workers : 1, memory)) return 1;
   int rc = 0;
