@@ -988,9 +988,17 @@ uint32_t Worker::serve_handoffs(Flow f) {
   return serve(
       held_handed_[static_cast<size_t>(f)], upstream, true, kBurst / 2,
       [&](rte_mbuf** pkts, uint16_t most) {
+        // Each poll starts at the next source, so that a busy one cannot
+        // keep the others waiting.
+        const uint16_t sources = cfg_.handoff->sources();
+        if (sources == 0) return uint16_t{0};
+        uint16_t& first = handoff_first_source_[static_cast<size_t>(f)];
         uint16_t n = 0;
-        for (uint16_t k = 0; k < cfg_.handoff->sources() && n < most; ++k)
+        for (uint16_t i = 0; i < sources && n < most; ++i) {
+          const uint16_t k = static_cast<uint16_t>((first + i) % sources);
           n = static_cast<uint16_t>(n + cfg_.handoff->receive(f, k, pkts + n, static_cast<uint16_t>(most - n), stats_));
+        }
+        first = static_cast<uint16_t>((first + 1) % sources);
         return n;
       },
       [&](rte_mbuf** pkts, uint16_t n, const Prefetches* ahead) {

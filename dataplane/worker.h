@@ -266,6 +266,7 @@ class Worker {
   TxBuffer inject_pending_core_;
   std::array<HeldBursts, 2> held_{};         // received, by Flow
   std::array<HeldBursts, 2> held_handed_{};  // handed over by other workers, by Flow
+  std::array<uint16_t, 2> handoff_first_source_{};  // the ring serve_handoffs starts at, by Flow
   std::array<uint64_t, kPuntClasses> punt_tokens_{};  // scaled by tsc_hz_
   uint64_t punt_last_tsc_ = 0;
   uint64_t tsc_hz_ = 1;

@@ -373,6 +373,62 @@ TEST(HandoffPipeline, ATrickleIsNotHeld) {
   EXPECT_EQ(h.collect_upstream(), (std::vector<uint32_t>{0, 1, 2, 3, 4}));
 }
 
+// With several workers handing over to one, each poll starts at the next
+// source ring: a source with a long queue cannot keep another waiting.
+TEST(HandoffPipeline, EverySourceIsServedInTurn) {
+  auto cfg = test::test_config(3);
+  cfg.dataplane.distribution = Distribution::kSession;
+  cfg.dataplane.handoff_ring_size = 1024;
+  auto r = test::RingDataplane::create(cfg);
+  ASSERT_NE(r, nullptr);
+  const unsigned baseline = r->mbufs_in_use();
+  // Two sessions worker 2 owns: session 0's frames arrive at worker 0,
+  // session 1's at worker 1.
+  std::vector<uint16_t> sids;
+  for (uint16_t sid = 1; sids.size() < 2; ++sid)
+    if (dp::owner_of(uint32_t{kTunnel} << 16 | sid, 3) == 2) sids.push_back(sid);
+  for (unsigned s = 0; s < 2; ++s) {
+    dp::SessionSpec spec;
+    spec.lac_ipv4 = kLac;
+    spec.lac_port = kLacPort;
+    spec.tunnel_id = kTunnel;
+    spec.session_id = sids[s];
+    spec.peer_tunnel_id = 17;
+    spec.peer_session_id = static_cast<uint16_t>(1 + s);
+    spec.subscriber_ipv4 = kSubBase + s;
+    spec.mtu = 1460;
+    spec.flags = dp::kForwardIpv4;
+    ASSERT_TRUE(r->dp().sessions().add(spec).ok());
+  }
+  constexpr unsigned kEach = 2 * dp::kPollBurst;
+  for (unsigned s = 0; s < 2; ++s) {
+    for (unsigned seq = 0; seq < kEach; ++seq) {
+      auto ppp = test::ppp(0x0021, stamped_inner(kSubBase + s, kHost, s, seq));
+      auto ip = test::ipv4(kLac, kLns, 17, test::udp(kLacPort, 1701, test::l2tp(kTunnel, sids[s], ppp)));
+      r->inject(Side::kAccess, test::concat(test::ethernet(r->mac(Side::kAccess), kLacMac, 0x0800), ip), s);
+    }
+    auto& from = r->dp().worker(s);
+    for (int i = 0; i < 8 && from.stats().handed_off < kEach; ++i) from.poll_once();
+    ASSERT_EQ(from.stats().handed_off, kEach) << "worker " << s;
+  }
+  // Worker 2 holds two polls' bursts, then each poll processes one: the
+  // first two it processes came from different sources.
+  auto& owner = r->dp().worker(2);
+  for (int i = 0; i < 4; ++i) owner.poll_once();
+  std::map<uint32_t, unsigned> per_session;
+  for (const Bytes& b : r->collect(Side::kCore)) {
+    uint32_t s, seq;
+    read_stamp(b, &s, &seq);
+    ++per_session[s];
+  }
+  EXPECT_EQ(per_session[0], dp::kPollBurst);
+  EXPECT_EQ(per_session[1], dp::kPollBurst);
+  for (int i = 0; i < 8 && owner.stats().decapsulated < 2u * kEach; ++i) owner.poll_once();
+  EXPECT_EQ(owner.stats().decapsulated, 2u * kEach);
+  r->collect(Side::kCore);
+  EXPECT_EQ(r->mbufs_in_use(), baseline);
+}
+
 // Frames without a session key stay with the worker that received them:
 // its own path punts L2TP control, and outer fragments must meet there.
 TEST(HandoffKeyless, ControlMessagesStayOnTheReceivingWorker) {
