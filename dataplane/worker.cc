@@ -980,9 +980,9 @@ uint32_t Worker::serve_port(Flow f) {
 // Handed-over packets were last touched on the sending worker's core, so
 // every line of theirs is a transfer between cores: they go through a
 // pipeline like a port's, which asks for a burst's mbufs a poll and its
-// headers two polls before it is processed. Another worker's split of a
-// full poll hands over about half of it, so a poll bringing half a burst
-// already counts as load.
+// headers two polls before it is processed. A full poll split over two
+// workers hands over about half of it (less to each with more workers),
+// so a poll bringing half a burst already counts as load.
 uint32_t Worker::serve_handoffs(Flow f) {
   const bool upstream = f == Flow::kUpstream;
   return serve(
