@@ -57,6 +57,30 @@ void read_stamp(const Bytes& b, uint32_t* s, uint32_t* seq) {
   *seq = uint32_t{b[n - 4]} << 24 | uint32_t{b[n - 3]} << 16 | uint32_t{b[n - 2]} << 8 | b[n - 1];
 }
 
+// A session of the test tunnel, forwarding IPv4.
+dp::SessionSpec session_spec(uint16_t sid, uint16_t peer_sid, uint32_t subscriber_ipv4) {
+  dp::SessionSpec spec;
+  spec.lac_ipv4 = kLac;
+  spec.lac_port = kLacPort;
+  spec.tunnel_id = kTunnel;
+  spec.session_id = sid;
+  spec.peer_tunnel_id = 17;
+  spec.peer_session_id = peer_sid;
+  spec.subscriber_ipv4 = subscriber_ipv4;
+  spec.mtu = 1460;
+  spec.flags = dp::kForwardIpv4;
+  return spec;
+}
+
+// An upstream data frame of session `sid` from `subscriber_ipv4`, stamped
+// (s, seq), addressed to the access port of `r`.
+Bytes upstream_frame_of(const test::RingDataplane& r, uint16_t sid, uint32_t subscriber_ipv4, unsigned s,
+                        unsigned seq) {
+  auto ppp = test::ppp(0x0021, stamped_inner(subscriber_ipv4, kHost, s, seq));
+  auto ip = test::ipv4(kLac, kLns, 17, test::udp(kLacPort, 1701, test::l2tp(kTunnel, sid, ppp)));
+  return test::concat(test::ethernet(r.mac(Side::kAccess), kLacMac, 0x0800), ip);
+}
+
 struct Param {
   unsigned workers;
   Distribution distribution;
@@ -82,19 +106,9 @@ class MultiWorkerTest : public ::testing::TestWithParam<Param> {
     r_ = test::RingDataplane::create(cfg, 32768);
     ASSERT_NE(r_, nullptr);
     baseline_ = r_->mbufs_in_use();
-    for (unsigned s = 0; s < kSessions; ++s) {
-      dp::SessionSpec spec;
-      spec.lac_ipv4 = kLac;
-      spec.lac_port = kLacPort;
-      spec.tunnel_id = kTunnel;
-      spec.session_id = session_id(s);
-      spec.peer_tunnel_id = 17;
-      spec.peer_session_id = static_cast<uint16_t>(1000 + s);
-      spec.subscriber_ipv4 = subscriber(s);
-      spec.mtu = 1460;
-      spec.flags = dp::kForwardIpv4;
-      ASSERT_TRUE(r_->dp().sessions().add(spec).ok());
-    }
+    for (unsigned s = 0; s < kSessions; ++s)
+      ASSERT_TRUE(
+          r_->dp().sessions().add(session_spec(session_id(s), static_cast<uint16_t>(1000 + s), subscriber(s))).ok());
   }
 
   void TearDown() override {
@@ -107,9 +121,7 @@ class MultiWorkerTest : public ::testing::TestWithParam<Param> {
   }
 
   Bytes upstream_frame(unsigned s, unsigned seq) {
-    auto ppp = test::ppp(0x0021, stamped_inner(subscriber(s), kHost, s, seq));
-    auto ip = test::ipv4(kLac, kLns, 17, test::udp(kLacPort, 1701, test::l2tp(kTunnel, session_id(s), ppp)));
-    return test::concat(test::ethernet(r_->mac(Side::kAccess), kLacMac, 0x0800), ip);
+    return upstream_frame_of(*r_, session_id(s), subscriber(s), s, seq);
   }
 
   Bytes downstream_frame(unsigned s, unsigned seq) {
@@ -260,24 +272,11 @@ struct HandedSession {
     r = test::RingDataplane::create(cfg);
     if (r == nullptr) return;
     while (dp::owner_of(uint32_t{kTunnel} << 16 | sid, 2) != 1) ++sid;
-    dp::SessionSpec spec;
-    spec.lac_ipv4 = kLac;
-    spec.lac_port = kLacPort;
-    spec.tunnel_id = kTunnel;
-    spec.session_id = sid;
-    spec.peer_tunnel_id = 17;
-    spec.peer_session_id = 1;
-    spec.subscriber_ipv4 = kSubBase;
-    spec.mtu = 1460;
-    spec.flags = dp::kForwardIpv4;
-    if (!r->dp().sessions().add(spec).ok()) r.reset();
+    if (!r->dp().sessions().add(session_spec(sid, 1, kSubBase)).ok()) r.reset();
   }
   void send_upstream(unsigned first_seq, unsigned count) {
-    for (unsigned seq = first_seq; seq < first_seq + count; ++seq) {
-      auto ppp = test::ppp(0x0021, stamped_inner(kSubBase, kHost, 0, seq));
-      auto ip = test::ipv4(kLac, kLns, 17, test::udp(kLacPort, 1701, test::l2tp(kTunnel, sid, ppp)));
-      r->inject(Side::kAccess, test::concat(test::ethernet(r->mac(Side::kAccess), kLacMac, 0x0800), ip), 0);
-    }
+    for (unsigned seq = first_seq; seq < first_seq + count; ++seq)
+      r->inject(Side::kAccess, upstream_frame_of(*r, sid, kSubBase, 0, seq), 0);
   }
   // The stamps of what came out of the core port, in order.
   std::vector<uint32_t> collect_upstream() {
@@ -387,26 +386,12 @@ TEST(HandoffPipeline, EverySourceIsServedInTurn) {
   std::vector<uint16_t> sids;
   for (uint16_t sid = 1; sids.size() < 2; ++sid)
     if (dp::owner_of(uint32_t{kTunnel} << 16 | sid, 3) == 2) sids.push_back(sid);
-  for (unsigned s = 0; s < 2; ++s) {
-    dp::SessionSpec spec;
-    spec.lac_ipv4 = kLac;
-    spec.lac_port = kLacPort;
-    spec.tunnel_id = kTunnel;
-    spec.session_id = sids[s];
-    spec.peer_tunnel_id = 17;
-    spec.peer_session_id = static_cast<uint16_t>(1 + s);
-    spec.subscriber_ipv4 = kSubBase + s;
-    spec.mtu = 1460;
-    spec.flags = dp::kForwardIpv4;
-    ASSERT_TRUE(r->dp().sessions().add(spec).ok());
-  }
+  for (unsigned s = 0; s < 2; ++s)
+    ASSERT_TRUE(r->dp().sessions().add(session_spec(sids[s], static_cast<uint16_t>(1 + s), kSubBase + s)).ok());
   constexpr unsigned kEach = 2 * dp::kPollBurst;
   for (unsigned s = 0; s < 2; ++s) {
-    for (unsigned seq = 0; seq < kEach; ++seq) {
-      auto ppp = test::ppp(0x0021, stamped_inner(kSubBase + s, kHost, s, seq));
-      auto ip = test::ipv4(kLac, kLns, 17, test::udp(kLacPort, 1701, test::l2tp(kTunnel, sids[s], ppp)));
-      r->inject(Side::kAccess, test::concat(test::ethernet(r->mac(Side::kAccess), kLacMac, 0x0800), ip), s);
-    }
+    for (unsigned seq = 0; seq < kEach; ++seq)
+      r->inject(Side::kAccess, upstream_frame_of(*r, sids[s], kSubBase + s, s, seq), s);
     auto& from = r->dp().worker(s);
     for (int i = 0; i < 8 && from.stats().handed_off < kEach; ++i) from.poll_once();
     ASSERT_EQ(from.stats().handed_off, kEach) << "worker " << s;
