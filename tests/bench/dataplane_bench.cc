@@ -64,6 +64,11 @@ struct Options {
   // the data plane's own choice: dataplane/header_writes.h).
   std::vector<bool> stream_headers;
   bool stream_header = false;
+  // --ring-queue-lines (with --workers): each case runs once per listed
+  // setting, in turn on the same data plane: every net_ring queue's state on
+  // a line of its own (own, the default) or as the PMD lays it out, side by
+  // side (shared: see RingDataplane::set_queue_lines).
+  std::vector<bool> own_queue_lines{true};
 };
 
 uint32_t frame_offset_of(const Options& o) {
@@ -104,7 +109,7 @@ absl::StatusOr<Options> parse_options(int argc, char** argv) {
   auto args = BenchArgs::parse(argc, argv,
                                {"sessions", "cases", "sizes", "inflight", "warmup", "round-packets", "rounds",
                                 "ids", "seed", "memory-mb", "baseline-64", "baseline-imix", "smoke", "pretouch", "workers",
-                                "distribution", "arrival", "frame-offset", "stream-headers"});
+                                "distribution", "arrival", "frame-offset", "stream-headers", "ring-queue-lines"});
   if (!args.ok()) return args.status();
   Options o;
   const bool smoke = args->has("smoke");
@@ -157,6 +162,15 @@ absl::StatusOr<Options> parse_options(int argc, char** argv) {
       return absl::InvalidArgumentError(absl::StrFormat("bad --stream-headers '%s' (on or off)", v));
     o.stream_headers.push_back(v == "on");
   }
+  if (args->has("ring-queue-lines")) {
+    o.own_queue_lines.clear();
+    for (const std::string& v : args->list("ring-queue-lines", "own")) {
+      if (v != "own" && v != "shared")
+        return absl::InvalidArgumentError(absl::StrFormat("bad --ring-queue-lines '%s' (own or shared)", v));
+      o.own_queue_lines.push_back(v == "own");
+    }
+    if (o.own_queue_lines.empty()) return absl::InvalidArgumentError("--ring-queue-lines needs a list like own,shared");
+  }
   const std::string ids = args->str("ids", "scattered");
   if (ids != "scattered" && ids != "dense") return absl::InvalidArgumentError("--ids is scattered or dense");
   o.scattered_ids = ids == "scattered";
@@ -190,6 +204,8 @@ absl::StatusOr<Options> parse_options(int argc, char** argv) {
         return absl::InvalidArgumentError(
             absl::StrFormat("unknown --pretouch variant '%s' (all, packet, index, entry, counters)", t));
   }
+  if (args->has("ring-queue-lines") && !o.parallel)
+    return absl::InvalidArgumentError("--ring-queue-lines needs --workers (one worker on the main lcore has one queue)");
   if (!o.stream_headers.empty() && (o.parallel || !o.pretouch.empty()))
     return absl::InvalidArgumentError("--stream-headers analyses one worker; it does not combine with --workers or --pretouch");
   return o;
@@ -267,7 +283,7 @@ int run_case(const Options& o, TrafficLoop& loop, uint32_t n_sessions, const std
 // worker's own rate (its packets over its timed polls); wall_mpps is what
 // was delivered per wall-clock second, harness and neighbours included.
 int run_parallel_case(const Options& o, ParallelLoop& loop, uint32_t n_sessions, unsigned workers,
-                      const std::string& c, const std::string& size) {
+                      const std::string& c, const std::string& size, bool own_queue_lines) {
   const SizeMix mix = size == "imix" ? imix() : fixed_size(64);
   const std::optional<double> baseline = size == "imix" ? o.baseline_imix : o.baseline_64;
   const TrafficSpec spec = spec_for_case(o, c, "");
@@ -287,13 +303,13 @@ int run_parallel_case(const Options& o, ParallelLoop& loop, uint32_t n_sessions,
       "BENCH case=%s sessions=%u size=%s workers=%u distribution=%s mpps=%.2f cycles_per_packet=%.1f "
       "baseline_cycles_per_packet=%s ratio=%s inflight=%u distinct_in_flight=%u rounds_min=%.1f rounds_max=%.1f "
       "preempted_polls=%llu/%llu mean_inner_bytes=%.1f wall_mpps=%.2f worker_mpps=%s handed_off=%.2f "
-      "idle_polls=%llu arrival=%s bottleneck_mpps=%.2f frame_offset=%u\n",
+      "idle_polls=%llu arrival=%s bottleneck_mpps=%.2f frame_offset=%u ring_queue_lines=%s\n",
       c.c_str(), n_sessions, mix.name.c_str(), workers, distribution_name(o.distribution), r->mpps,
       r->cycles_per_packet, fmt_or_na(baseline).c_str(), fmt_or_na(ratio).c_str(), o.inflight,
       r->distinct_sessions_in_flight, *lo, *hi, static_cast<unsigned long long>(r->preempted_polls),
       static_cast<unsigned long long>(r->polls), r->mean_inner_bytes, r->wall_mpps, per_worker.c_str(),
       r->handed_off_share, static_cast<unsigned long long>(r->idle_polls), o.one_queue ? "one-queue" : "spread",
-      r->bottleneck_mpps, frame_offset_of(o));
+      r->bottleneck_mpps, frame_offset_of(o), own_queue_lines ? "own" : "shared");
   std::fflush(stdout);
   std::fprintf(stderr, "#   %s/%s workers=%u took %.1f s\n", c.c_str(), mix.name.c_str(), workers,
                std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
@@ -344,7 +360,14 @@ int run_session_count(const Options& o, uint32_t n_sessions, unsigned workers) {
   if (o.parallel) {
     ParallelLoop loop(*ring, layout, addr, o.seed + 1);
     for (const std::string& size : o.sizes)
-      for (const std::string& c : o.cases) failures += run_parallel_case(o, loop, n_sessions, workers, c, size);
+      for (const std::string& c : o.cases)
+        for (bool own : o.own_queue_lines) {
+          if (!ring->set_queue_lines(own)) {
+            std::fprintf(stderr, "the net_ring PMD's queue layout is not the one expected: cannot move its state\n");
+            return 1;
+          }
+          failures += run_parallel_case(o, loop, n_sessions, workers, c, size, own);
+        }
     return failures == 0 ? 0 : 1;
   }
   TrafficLoop loop(*ring, layout, addr, o.seed + 1);
@@ -380,13 +403,16 @@ int main(int argc, char** argv) {
                  "  [--ids=scattered|dense] [--seed=1] [--memory-mb=M] [--baseline-64=CPP] [--baseline-imix=CPP]\n"
                  "  [--smoke] [--pretouch[=all,packet,index,entry,counters]] [--workers=1,2]\n"
                  "  [--distribution=rss|session] [--arrival=spread|one-queue]\n"
-                 "  [--frame-offset=0,56] [--stream-headers=on,off]\n"
+                 "  [--frame-offset=0,56] [--stream-headers=on,off] [--ring-queue-lines=own,shared]\n"
                  "--frame-offset: run each session count once per dataplane.access_frame_offset listed\n"
                  "  (0..56, multiples of 8), in turn; without it, the config's default\n"
                  "--stream-headers (analysis, one worker): run each case once per setting listed, in turn on\n"
                  "  the same data plane: encap's header line streamed out (on) or written in place (off)\n"
                  "--workers: run each count of workers, each on its own lcore (distinct CPUs while there\n"
                  "  are enough), and add wall_mpps, worker_mpps and handed_off to the BENCH line\n"
+                 "--ring-queue-lines (with --workers): run each case once per setting listed, in turn: each\n"
+                 "  net_ring queue's state on a cache line of its own (own, the default) or side by side as\n"
+                 "  the PMD allocates it (shared), where workers on neighbouring queues write one line\n"
                  "--arrival=one-queue: every frame arrives on worker 0's queues (one tunnel, RSS on the\n"
                  "  outer flow); spread (default): each worker's own queues get frames of any session\n"
                  "--pretouch (analysis): after each case, run it again per variant with the harness reading\n"

@@ -14,6 +14,7 @@
 #include <thread>
 
 #include <gtest/gtest.h>
+#include <rte_ethdev.h>
 #include <rte_mbuf.h>
 #include <rte_ring.h>
 
@@ -432,6 +433,44 @@ TEST(HandoffKeyless, ControlMessagesStayOnTheReceivingWorker) {
   const uint16_t n = r->dp().receive_punted(pkts, 8);
   EXPECT_EQ(n, 5);
   for (uint16_t i = 0; i < n; ++i) rte_pktmbuf_free(pkts[i]);
+}
+
+// The benches move each net_ring queue's state to a line of its own, so
+// that workers on neighbouring queues do not share one: the PMD must go on
+// forwarding and counting through the copies, and get its counts back.
+TEST(RingQueueLines, EachQueueOnItsOwnLineForwardsAndTheCountsComeBack) {
+  auto r = test::RingDataplane::create(test::test_config(2));
+  ASSERT_NE(r, nullptr);
+  ASSERT_TRUE(r->dp().sessions().add(session_spec(100, 1, kSubBase)).ok());
+  const uint16_t access = r->dp().port(Side::kAccess).port_id;
+  const uint16_t core = r->dp().port(Side::kCore).port_id;
+  const auto state = [](uint16_t port, bool rx, unsigned q) {
+    return reinterpret_cast<uintptr_t>(rx ? rte_eth_fp_ops[port].rxq.data[q] : rte_eth_fp_ops[port].txq.data[q]);
+  };
+  EXPECT_LT(state(access, true, 1) - state(access, true, 0), 64u) << "the PMD puts neighbours side by side";
+  ASSERT_TRUE(r->set_queue_lines(true));
+  ASSERT_TRUE(r->set_queue_lines(true)) << "a second call changes nothing";
+  EXPECT_TRUE(r->queue_lines_own());
+  for (uint16_t port : {access, core})
+    for (bool rx : {true, false})
+      for (unsigned q = 0; q < 2; ++q) EXPECT_EQ(state(port, rx, q) % 64, 0u) << port << rx << q;
+
+  constexpr unsigned kPerQueue = 50;
+  for (unsigned q = 0; q < 2; ++q)
+    for (unsigned seq = 0; seq < kPerQueue; ++seq)
+      r->inject(Side::kAccess, upstream_frame_of(*r, 100, kSubBase, 0, q * kPerQueue + seq), q);
+  r->poll(4);
+  EXPECT_EQ(r->collect(Side::kCore).size(), 2 * kPerQueue);
+
+  ASSERT_TRUE(r->set_queue_lines(false));
+  EXPECT_FALSE(r->queue_lines_own());
+  EXPECT_LT(state(access, true, 1) - state(access, true, 0), 64u) << "the PMD's own state again";
+  rte_eth_stats in{}, out{};
+  ASSERT_EQ(rte_eth_stats_get(access, &in), 0);
+  ASSERT_EQ(rte_eth_stats_get(core, &out), 0);
+  EXPECT_EQ(in.q_ipackets[0], kPerQueue);
+  EXPECT_EQ(in.q_ipackets[1], kPerQueue);
+  EXPECT_EQ(out.opackets, 2 * kPerQueue) << "counted on the copies, kept when they went";
 }
 
 }  // namespace

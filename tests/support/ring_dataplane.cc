@@ -63,7 +63,53 @@ std::unique_ptr<RingDataplane> RingDataplane::create(config::Config cfg, unsigne
   return r;
 }
 
+// The ring PMD's per-queue state in DPDK 22.11 (drivers/net/ring): the
+// rte_ring, then the received and sent counts.
+constexpr size_t kRingQueueStateBytes = 24;
+
+bool RingDataplane::set_queue_lines(bool own) {
+  if (!own) {
+    for (auto& l : own_lines_) {
+      std::memcpy(l->shared, l->bytes, kRingQueueStateBytes);
+      *l->entry = l->shared;
+    }
+    own_lines_.clear();
+    return true;
+  }
+  if (!own_lines_.empty()) return true;
+  // Check the layout before touching anything: each queue's state starts
+  // with its ring, and the states lie kRingQueueStateBytes apart.
+  std::vector<std::unique_ptr<OwnLine>> lines;
+  for (int side = 0; side < 2; ++side) {
+    const uint16_t port = dp_->port(side ? dp::Side::kCore : dp::Side::kAccess).port_id;
+    for (int dir = 0; dir < 2; ++dir) {
+      void** entries = dir == 0 ? rte_eth_fp_ops[port].rxq.data : rte_eth_fp_ops[port].txq.data;
+      const std::vector<rte_ring*>& rings = dir == 0 ? rx_[side] : tx_[side];
+      for (size_t q = 0; q < rings.size(); ++q) {
+        rte_ring* first;
+        std::memcpy(&first, entries[q], sizeof(first));
+        if (first != rings[q]) return false;
+        if (q > 0 && static_cast<char*>(entries[q]) - static_cast<char*>(entries[q - 1]) !=
+                         static_cast<std::ptrdiff_t>(kRingQueueStateBytes))
+          return false;
+        auto l = std::make_unique<OwnLine>();
+        std::memset(l->bytes, 0, sizeof(l->bytes));
+        l->entry = &entries[q];
+        l->shared = entries[q];
+        lines.push_back(std::move(l));
+      }
+    }
+  }
+  for (auto& l : lines) {
+    std::memcpy(l->bytes, l->shared, kRingQueueStateBytes);
+    *l->entry = l->bytes;
+  }
+  own_lines_ = std::move(lines);
+  return true;
+}
+
 RingDataplane::~RingDataplane() {
+  set_queue_lines(false);
   collect(dp::Side::kAccess);
   collect(dp::Side::kCore);
   for (int side = 0; side < 2; ++side)

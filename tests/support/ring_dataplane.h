@@ -43,11 +43,30 @@ class RingDataplane {
   rte_ring* tx_ring(dp::Side side, unsigned queue = 0) const { return tx_[side == dp::Side::kCore][queue]; }
   uint64_t drops(dp::DropReason r) const;
   uint64_t total_drops() const;
+  // The ring PMD keeps its queues' state (the ring and two packet counts,
+  // 24 bytes a queue) side by side in one array, so two workers on
+  // neighbouring queues write one cache line at every rx and tx call: a
+  // cost no NIC's queues share, and two lcores measured 2-3x the cycles of
+  // one per call for it (tests/bench/README.md, "Several workers").
+  // own = true gives each queue's state a line of its own (the PMD's code
+  // runs on the copy), false puts it back, counts included. Only while no
+  // worker polls. Returns false, changing nothing, when the PMD's layout is
+  // not the one expected.
+  bool set_queue_lines(bool own);
+  bool queue_lines_own() const { return !own_lines_.empty(); }
 
  private:
   RingDataplane() = default;
   std::unique_ptr<dp::Dataplane> dp_;
   std::vector<rte_ring*> rx_[2], tx_[2];
+  // With set_queue_lines(true): a queue's state on its own line, where the
+  // fast-path table points, and where it came from.
+  struct OwnLine {
+    alignas(64) unsigned char bytes[64];
+    void** entry;   // the queue's pointer in rte_eth_fp_ops
+    void* shared;   // the PMD's own state, in its array
+  };
+  std::vector<std::unique_ptr<OwnLine>> own_lines_;
   Mac access_mac_{}, core_mac_{};
 };
 
