@@ -49,4 +49,16 @@ std::vector<std::string> BenchArgs::list(const std::string& name, const std::str
   return absl::StrSplit(str(name, fallback), ',', absl::SkipEmpty());
 }
 
+absl::StatusOr<std::vector<bool>> BenchArgs::settings(const std::string& name, const std::string& fallback,
+                                                      const std::string& yes, const std::string& no) const {
+  std::vector<bool> out;
+  for (const std::string& v : list(name, fallback)) {
+    if (v != yes && v != no)
+      return absl::InvalidArgumentError(absl::StrCat("bad --", name, " '", v, "' (", yes, " or ", no, ")"));
+    out.push_back(v == yes);
+  }
+  if (out.empty()) return absl::InvalidArgumentError(absl::StrCat("--", name, " needs a list like ", yes, ",", no));
+  return out;
+}
+
 }  // namespace lns::bench

@@ -24,6 +24,11 @@ class BenchArgs {
   absl::StatusOr<std::optional<double>> number(const std::string& name) const;
   // Comma-separated list.
   std::vector<std::string> list(const std::string& name, const std::string& fallback) const;
+  // A comma-separated list of two words, for options that alternate two
+  // settings in turn (`--x=on,off,off,on`): true for `yes`, false for `no`;
+  // anything else, or an empty list, is an error.
+  absl::StatusOr<std::vector<bool>> settings(const std::string& name, const std::string& fallback,
+                                             const std::string& yes, const std::string& no) const;
 
  private:
   std::map<std::string, std::string> values_;

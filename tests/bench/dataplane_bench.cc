@@ -157,19 +157,15 @@ absl::StatusOr<Options> parse_options(int argc, char** argv) {
       return absl::InvalidArgumentError(absl::StrFormat("bad --frame-offset '%s' (0..56, a multiple of 8)", f));
     o.frame_offsets.push_back(off);
   }
-  for (const std::string& v : args->list("stream-headers", "")) {
-    if (v != "on" && v != "off")
-      return absl::InvalidArgumentError(absl::StrFormat("bad --stream-headers '%s' (on or off)", v));
-    o.stream_headers.push_back(v == "on");
+  if (args->has("stream-headers")) {
+    auto v = args->settings("stream-headers", "", "on", "off");
+    if (!v.ok()) return v.status();
+    o.stream_headers = *v;
   }
   if (args->has("ring-queue-lines")) {
-    o.own_queue_lines.clear();
-    for (const std::string& v : args->list("ring-queue-lines", "own")) {
-      if (v != "own" && v != "shared")
-        return absl::InvalidArgumentError(absl::StrFormat("bad --ring-queue-lines '%s' (own or shared)", v));
-      o.own_queue_lines.push_back(v == "own");
-    }
-    if (o.own_queue_lines.empty()) return absl::InvalidArgumentError("--ring-queue-lines needs a list like own,shared");
+    auto v = args->settings("ring-queue-lines", "", "own", "shared");
+    if (!v.ok()) return v.status();
+    o.own_queue_lines = *v;
   }
   const std::string ids = args->str("ids", "scattered");
   if (ids != "scattered" && ids != "dense") return absl::InvalidArgumentError("--ids is scattered or dense");

@@ -9,6 +9,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <string>
 #include <thread>
 #include <vector>
@@ -36,6 +37,7 @@ struct Lane {
   uint64_t iterations = 0;
   const std::atomic<bool>* start = nullptr;
   uint64_t cycles = 0;
+  std::atomic<bool> done{false};  // cycles is set
 };
 
 int run_lane(void* arg) {
@@ -52,6 +54,7 @@ int run_lane(void* arg) {
     rte_ring_enqueue_burst(rx, reinterpret_cast<void**>(pkts), back, nullptr);
   }
   l->cycles = rte_rdtsc() - t0;
+  l->done.store(true, std::memory_order_release);
   return 0;
 }
 
@@ -63,14 +66,21 @@ double measure(test::RingDataplane& ring, unsigned lanes, uint64_t iterations) {
   std::vector<unsigned> lcores;
   unsigned lcore = rte_get_next_lcore(-1, 1, 0);
   for (unsigned i = 0; i < lanes; ++i, lcore = rte_get_next_lcore(lcore, 1, 0)) {
-    ls[i] = Lane{&ring, ring.dp().port(dp::Side::kAccess).port_id, static_cast<uint16_t>(i), iterations, &start, 0};
+    ls[i].ring = &ring;
+    ls[i].port = ring.dp().port(dp::Side::kAccess).port_id;
+    ls[i].queue = static_cast<uint16_t>(i);
+    ls[i].iterations = iterations;
+    ls[i].start = &start;
     lcores.push_back(lcore);
-    rte_eal_remote_launch(run_lane, &ls[i], lcore);
+    if (rte_eal_remote_launch(run_lane, &ls[i], lcore) != 0) {
+      std::fprintf(stderr, "cannot launch a lane on lcore %u\n", lcore);
+      std::abort();
+    }
   }
   start.store(true, std::memory_order_release);
   // The main lcore shares a CPU with a lane: sleep, do not spin, while they run.
-  for (unsigned lc : lcores)
-    while (rte_eal_get_lcore_state(lc) != WAIT) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  for (const Lane& l : ls)
+    while (!l.done.load(std::memory_order_acquire)) std::this_thread::sleep_for(std::chrono::milliseconds(1));
   double sum = 0;
   for (unsigned i = 0; i < lanes; ++i) {
     rte_eal_wait_lcore(lcores[i]);
@@ -92,13 +102,10 @@ int run(int argc, char** argv) {
     std::fprintf(stderr, "--iterations needs a positive number\n");
     return 2;
   }
-  std::vector<bool> own;
-  for (const std::string& v : args->list("lines", "shared,own,shared,own,shared,own")) {
-    if (v != "own" && v != "shared") {
-      std::fprintf(stderr, "bad --lines '%s' (own or shared)\n", v.c_str());
-      return 2;
-    }
-    own.push_back(v == "own");
+  auto own = args->settings("lines", "shared,own,shared,own,shared,own", "own", "shared");
+  if (!own.ok()) {
+    std::fprintf(stderr, "%s\n", std::string(own.status().message()).c_str());
+    return 2;
   }
   if (!test::init_eal_for_tests(argv[0], 3, 256)) return 1;
   auto ring = test::RingDataplane::create(test::test_config(2), 1024);
@@ -113,7 +120,7 @@ int run(int argc, char** argv) {
       return 1;
     }
   }
-  for (bool o : own) {
+  for (bool o : *own) {
     if (!ring->set_queue_lines(o)) {
       std::fprintf(stderr, "the net_ring PMD's queue layout is not the one expected\n");
       return 1;
