@@ -36,8 +36,9 @@ struct DownstreamCellTraits {
 
 class DownstreamCells : public KeyedCells<DownstreamCell, DownstreamCellTraits> {
  public:
-  absl::Status init(uint32_t capacity, uint16_t lanes, int socket_id) {
-    return KeyedCells::init(capacity, lanes, socket_id, "downstream");
+  absl::Status init(uint32_t capacity, uint16_t lanes, int socket_id,
+                    CellAreas areas = CellAreas::kDirectAndHashed) {
+    return KeyedCells::init(capacity, lanes, socket_id, "downstream", areas);
   }
 };
 

@@ -1,10 +1,11 @@
 // The lock-free session tables: the control-plane thread is the only writer,
 // workers read without locks. Upstream lookup finds the session's
-// UpstreamCell by our own tunnel and session IDs in an open-addressed table
-// of the cells themselves (UpstreamCells), and downstream IPv4 its
-// DownstreamCell by subscriber address the same way (DownstreamCells; the
-// direct index it replaced cost encap a dependent miss at a million
-// sessions); IPv6 is an rte_hash per delegated prefix length. Freed slots
+// UpstreamCell by our own tunnel and session IDs among the cells themselves
+// (UpstreamCells: runs of IDs side by side in a direct area, anything else
+// hashed; see KeyedCells), and downstream IPv4 its DownstreamCell by
+// subscriber address the same way (DownstreamCells; the slot-indexed
+// entries it replaced cost encap a dependent miss at a million sessions);
+// IPv6 is an rte_hash per delegated prefix length. Freed slots
 // and withdrawn cells go through an RCU QSBR defer queue, so a worker never
 // sees either reused under it.
 #pragma once

@@ -33,8 +33,9 @@ struct UpstreamCellTraits {
 
 class UpstreamCells : public KeyedCells<UpstreamCell, UpstreamCellTraits> {
  public:
-  absl::Status init(uint32_t capacity, uint16_t lanes, int socket_id) {
-    return KeyedCells::init(capacity, lanes, socket_id, "upstream");
+  absl::Status init(uint32_t capacity, uint16_t lanes, int socket_id,
+                    CellAreas areas = CellAreas::kDirectAndHashed) {
+    return KeyedCells::init(capacity, lanes, socket_id, "upstream", areas);
   }
   // Places `key` (non-zero, not present) with `guard` in every lane and
   // publishes it; returns its position.

@@ -1,7 +1,9 @@
 // UpstreamCells on its own: keys found where they were put, in every lane;
-// collisions probing past full lines; the `passing` counts that end a miss
-// after one line; positions held until release; and a churn run checked
-// against a plain map. Runs inside dataplane_session_table_test (EAL).
+// runs of keys in the direct area, and the hashed area taking what the
+// direct one cannot; collisions probing past full lines; the `passing`
+// counts that end a miss after one line; positions held until release; and
+// a churn run checked against a plain map. Runs inside
+// dataplane_session_table_test (EAL).
 #include "dataplane/upstream_cells.h"
 
 #include <map>
@@ -22,30 +24,45 @@ UpstreamGuard guard_for(uint32_t key) {
   return g;
 }
 
-// Keys whose probe starts at `line`, found by trying candidates in order.
+// Keys whose hashed probe starts at `line`, found by trying candidates in order.
 std::vector<uint32_t> keys_homed_at(const UpstreamCells& c, uint32_t line, size_t n) {
   std::vector<uint32_t> out;
   for (uint32_t k = 1; out.size() < n; ++k)
-    if (c.home_line(k) == line) out.push_back(k);
+    if (c.hashed_home(k) == line) out.push_back(k);
   return out;
 }
 
-// What every line's `passing` count must be, recomputed from where the
-// keys sit: a key at distance d from its home passes d lines.
+// Adds the lines a key at `pos` passes: a hashed key at distance d from its
+// home passes d lines, a direct one none.
+void add_passed(const UpstreamCells& c, uint32_t key, uint32_t pos, std::vector<uint32_t>& want) {
+  if (c.direct(pos)) return;
+  for (uint32_t l = c.hashed_home(key); l != pos / 2; l = c.next_hashed_line(l)) ++want[l];
+}
+
+// What every line's `passing` count must be, recomputed from where the keys sit.
 std::vector<uint32_t> expected_passing(const UpstreamCells& c, const std::map<uint32_t, uint32_t>& pos_of) {
-  const uint32_t lines = c.positions() / 2;
-  std::vector<uint32_t> want(lines, 0);
-  for (const auto& [key, pos] : pos_of)
-    for (uint32_t l = c.home_line(key); l != pos / 2; l = (l + 1) % lines) ++want[l];
+  std::vector<uint32_t> want(c.positions() / 2, 0);
+  for (const auto& [key, pos] : pos_of) add_passed(c, key, pos, want);
   return want;
 }
 
+const CellAreas kBothLayouts[] = {CellAreas::kDirectAndHashed, CellAreas::kHashedOnly};
+
 TEST(UpstreamCells, SizesToFourPositionsPerKey) {
+  // Both areas: 1,024 direct lines (8 chunks of 256 keys) and 1,024 hashed.
   UpstreamCells c;
   ASSERT_TRUE(c.init(1000, 1, 0).ok());
   EXPECT_EQ(c.positions(), 4096u);
+  EXPECT_EQ(c.direct_lines(), 1024u);
+  EXPECT_TRUE(c.direct(2047));
+  EXPECT_FALSE(c.direct(2048));
+  // The hashed area alone: a quarter full at capacity.
+  UpstreamCells hashed;
+  ASSERT_TRUE(hashed.init(1000, 1, 0, CellAreas::kHashedOnly).ok());
+  EXPECT_EQ(hashed.positions(), 4096u);
+  EXPECT_EQ(hashed.direct_lines(), 0u);
   UpstreamCells one;
-  ASSERT_TRUE(one.init(1, 1, 0).ok());
+  ASSERT_TRUE(one.init(1, 1, 0, CellAreas::kHashedOnly).ok());
   EXPECT_EQ(one.positions(), 4u);
   EXPECT_FALSE(one.init(1, 1, 0).ok());
   UpstreamCells none;
@@ -53,10 +70,10 @@ TEST(UpstreamCells, SizesToFourPositionsPerKey) {
   EXPECT_FALSE(none.init(8, 0, 0).ok());
 }
 
-TEST(UpstreamCells, FindsEveryKeyWithItsSlotAndGuardInEveryLane) {
+void finds_every_key(CellAreas areas) {
   constexpr uint16_t kLanes = 3;
   UpstreamCells c;
-  ASSERT_TRUE(c.init(4096, kLanes, 0).ok());
+  ASSERT_TRUE(c.init(4096, kLanes, 0, areas).ok());
   std::mt19937 rng(7);
   std::map<uint32_t, uint32_t> pos_of;
   std::vector<uint32_t> keys;
@@ -93,11 +110,115 @@ TEST(UpstreamCells, FindsEveryKeyWithItsSlotAndGuardInEveryLane) {
   EXPECT_FALSE(c.insert(6u << 16 | 1, 0, guard_for(1)).ok());  // slot 0 marks a free cell
   const std::vector<uint32_t> want = expected_passing(c, pos_of);
   for (uint32_t line = 0; line < want.size(); ++line) ASSERT_EQ(c.passing(line), want[line]) << "line " << line;
+  // The dense IDs live in the direct area; the scattered ones, one per run
+  // of 64, used up its eight pages and went hashed.
+  if (areas == CellAreas::kDirectAndHashed) {
+    for (uint32_t t = 1; t <= 4; ++t)
+      for (uint32_t s = 1; s <= 512; ++s) ASSERT_TRUE(c.direct(pos_of[t << 16 | s])) << t << "/" << s;
+    EXPECT_EQ(c.pages_used(), 8u);
+    EXPECT_GT(c.hashed_keys(), 2000u);
+  } else {
+    EXPECT_EQ(c.hashed_keys(), 4096u);
+  }
+}
+
+TEST(UpstreamCells, FindsEveryKeyWithItsSlotAndGuardInEveryLane) {
+  for (const CellAreas areas : kBothLayouts) {
+    SCOPED_TRACE(areas == CellAreas::kHashedOnly ? "hashed only" : "direct and hashed");
+    finds_every_key(areas);
+  }
+}
+
+// lnsd's IDs: each tunnel's sessions 1..n take consecutive positions of
+// the chunks their runs were given, two to a line, and a key's home line
+// is where it lives. With nothing hashed, a key that is absent from its
+// direct line is decided there.
+TEST(UpstreamCells, RunsOfKeysLiveInTheirChunksTwoToALine) {
+  constexpr uint32_t kRun = UpstreamCells::kChunkKeys;
+  UpstreamCells c;
+  ASSERT_TRUE(c.init(4096, 1, 0).ok());
+  std::map<uint32_t, uint32_t> pos_of;
+  for (uint32_t t : {7u, 300u})
+    for (uint32_t s = 1; s <= 2 * kRun + 80; ++s) {
+      const uint32_t key = t << 16 | s;
+      auto pos = c.insert(key, static_cast<uint32_t>(pos_of.size() + 1), guard_for(key));
+      ASSERT_TRUE(pos.ok()) << pos.status();
+      pos_of[key] = *pos;
+    }
+  // Runs 0, 1 and 2 of session IDs in two tunnels.
+  EXPECT_EQ(c.chunks_used(), 6u);
+  EXPECT_EQ(c.pages_used(), 2u);
+  EXPECT_EQ(c.hashed_keys(), 0u);
+  for (const auto& [key, pos] : pos_of) {
+    ASSERT_TRUE(c.direct(pos));
+    EXPECT_EQ(c.home_line(key), pos / 2);
+    EXPECT_EQ(pos % kRun, key % kRun);
+    if (key % kRun != 0 && pos_of.count(key - 1)) {
+      EXPECT_EQ(pos, pos_of[key - 1] + 1);
+    }
+    EXPECT_EQ(c.probe_home(c.lane(0), key, c.home_line(key)), pos);
+  }
+  // The next session of tunnel 7: its run has a chunk, its cell is free.
+  const uint32_t absent = 7u << 16 | (2 * kRun + 81);
+  EXPECT_TRUE(c.direct(2 * c.home_line(absent)));
+  EXPECT_EQ(c.probe_home(c.lane(0), absent, c.home_line(absent)), UpstreamCells::kNone);
+  EXPECT_EQ(c.find(c.lane(0), absent), UpstreamCells::kNone);
+  // No chunk at all (tunnel 8): the hashed area, which is empty.
+  EXPECT_EQ(c.find(c.lane(0), 8u << 16 | 1), UpstreamCells::kNone);
+}
+
+// Keys the direct area has no room for (its page or chunk pool used up)
+// are hashed and found through their direct line's miss; the same goes
+// for an absent key whose run has a chunk.
+TEST(UpstreamCells, KeysTheDirectAreaCannotTakeAreHashedAndStillFound) {
+  constexpr uint32_t kRun = UpstreamCells::kChunkKeys;
+  UpstreamCells c;
+  ASSERT_TRUE(c.init(64, 1, 0).ok());  // one chunk, one page
+  ASSERT_EQ(c.direct_lines(), UpstreamCells::kChunkLines);
+  std::map<uint32_t, uint32_t> pos_of;
+  uint32_t slot = 0;
+  const auto add = [&](uint32_t key) {
+    auto pos = c.insert(key, ++slot, guard_for(key));
+    ASSERT_TRUE(pos.ok()) << pos.status();
+    pos_of[key] = *pos;
+  };
+  uint32_t direct_keys = 0;
+  for (uint32_t s = 1; s < kRun; s += 9, ++direct_keys) add(1u << 16 | s);  // run 0 of tunnel 1: the chunk
+  for (uint32_t s = kRun + 2; s <= kRun + 40; s += 7) add(1u << 16 | s);   // run 1: no chunk left
+  for (uint32_t s = 1; s <= 20; s += 5) add(2u << 16 | s);                 // tunnel 2: no page left
+  EXPECT_EQ(c.chunks_used(), 1u);
+  EXPECT_EQ(c.pages_used(), 1u);
+  for (const auto& [key, pos] : pos_of) {
+    const bool want_direct = (key >> 16) == 1 && (key & 0xffff) < kRun;
+    EXPECT_EQ(c.direct(pos), want_direct) << std::hex << key;
+    EXPECT_EQ(c.find(c.lane(0), key), pos) << std::hex << key;
+    const uint32_t home = c.home_line(key);
+    uint32_t probed = c.probe_home(c.lane(0), key, home);
+    if (probed == UpstreamCells::kBeyondHome) probed = c.find_beyond_home(c.lane(0), key, home);
+    EXPECT_EQ(probed, pos) << std::hex << key;
+  }
+  EXPECT_EQ(c.hashed_keys(), pos_of.size() - direct_keys);
+  // Absent, its run has a chunk: the direct line misses, the hashed probe decides.
+  const uint32_t absent = 1u << 16 | 2;
+  const uint32_t home = c.home_line(absent);
+  EXPECT_TRUE(c.direct(2 * home));
+  EXPECT_EQ(c.probe_home(c.lane(0), absent, home), UpstreamCells::kBeyondHome);
+  EXPECT_EQ(c.find_beyond_home(c.lane(0), absent, home), UpstreamCells::kNone);
+  const std::vector<uint32_t> want = expected_passing(c, pos_of);
+  for (uint32_t line = 0; line < want.size(); ++line) ASSERT_EQ(c.passing(line), want[line]) << "line " << line;
+  // Releasing the hashed keys empties the hashed area again.
+  for (const auto& [key, pos] : pos_of)
+    if (!c.direct(pos)) {
+      c.unpublish(pos);
+      c.release(pos, key);
+    }
+  EXPECT_EQ(c.hashed_keys(), 0u);
+  for (uint32_t line = 0; line < c.positions() / 2; ++line) ASSERT_EQ(c.passing(line), 0u) << "line " << line;
 }
 
 TEST(UpstreamCells, CollidingKeysProbePastFullLinesAndAMissStopsAtTheFirstUnpassedLine) {
   UpstreamCells c;
-  ASSERT_TRUE(c.init(64, 1, 0).ok());
+  ASSERT_TRUE(c.init(64, 1, 0, CellAreas::kHashedOnly).ok());
   const uint32_t home = 10;
   const std::vector<uint32_t> keys = keys_homed_at(c, home, 6);
   std::map<uint32_t, uint32_t> pos_of;
@@ -146,7 +267,7 @@ TEST(UpstreamCells, CollidingKeysProbePastFullLinesAndAMissStopsAtTheFirstUnpass
 // with find().
 TEST(UpstreamCells, ProbeHomeDecidesInTheHomeLineOrDefersToTheRestOfTheProbe) {
   UpstreamCells c;
-  ASSERT_TRUE(c.init(64, 1, 0).ok());
+  ASSERT_TRUE(c.init(64, 1, 0, CellAreas::kHashedOnly).ok());
   const uint32_t home = 20;
   const std::vector<uint32_t> keys = keys_homed_at(c, home, 4);
   std::vector<uint32_t> pos;
@@ -186,10 +307,12 @@ TEST(UpstreamCells, AnUnpublishedPositionKeepsItsCountersUntilReleased) {
   EXPECT_EQ(c.find(c.lane(1), key), UpstreamCells::kNone);
   EXPECT_EQ(c.lane(1)[*first].up.packets, 4u);
   // The same IDs handed out again before the grace period ends get
-  // another cell: the old one may still be written.
+  // another cell, a hashed one: the old one may still be written.
   auto second = c.insert(key, 2, guard_for(key));
   ASSERT_TRUE(second.ok());
   EXPECT_NE(*second, *first);
+  EXPECT_TRUE(c.direct(*first));
+  EXPECT_FALSE(c.direct(*second));
   EXPECT_EQ(c.find(c.lane(1), key), *second);
   c.release(*first, key);
   EXPECT_EQ(c.lane(1)[*first].up.packets, 0u);
@@ -200,7 +323,7 @@ TEST(UpstreamCells, AnUnpublishedPositionKeepsItsCountersUntilReleased) {
 
 TEST(UpstreamCells, RefusesAKeyThatWouldLandBeyondTheProbeLimit) {
   UpstreamCells c;
-  ASSERT_TRUE(c.init(512, 1, 0).ok());
+  ASSERT_TRUE(c.init(512, 1, 0, CellAreas::kHashedOnly).ok());
   const uint32_t n = 2 * UpstreamCells::kMaxProbeLines;
   const std::vector<uint32_t> keys = keys_homed_at(c, 100, n + 1);
   for (uint32_t i = 0; i < n; ++i) ASSERT_TRUE(c.insert(keys[i], i + 1, guard_for(keys[i])).ok()) << i;
@@ -215,10 +338,10 @@ TEST(UpstreamCells, RefusesAKeyThatWouldLandBeyondTheProbeLimit) {
 
 // Sessions come and go for hours: after every step the table must agree
 // with a plain map, and the passing counts with the keys' placement.
-TEST(UpstreamCells, ChurnAtFullCapacityAgreesWithAMap) {
+void churn_at_full_capacity(CellAreas areas) {
   constexpr uint32_t kCapacity = 2048;
   UpstreamCells c;
-  ASSERT_TRUE(c.init(kCapacity, 1, 0).ok());
+  ASSERT_TRUE(c.init(kCapacity, 1, 0, areas).ok());
   std::mt19937 rng(11);
   std::map<uint32_t, uint32_t> pos_of;  // live keys
   std::vector<std::pair<uint32_t, uint32_t>> held;  // unpublished (key, position), released later
@@ -252,8 +375,7 @@ TEST(UpstreamCells, ChurnAtFullCapacityAgreesWithAMap) {
       // Unpublished keys still pass their lines until released. (A key can
       // be both live and held, at two positions: count each placement.)
       std::vector<uint32_t> want = expected_passing(c, pos_of);
-      for (const auto& [key, pos] : held)
-        for (uint32_t l = c.home_line(key); l != pos / 2; l = (l + 1) % want.size()) ++want[l];
+      for (const auto& [key, pos] : held) add_passed(c, key, pos, want);
       for (uint32_t line = 0; line < want.size(); ++line) ASSERT_EQ(c.passing(line), want[line]) << line;
     }
   }
@@ -265,6 +387,13 @@ TEST(UpstreamCells, ChurnAtFullCapacityAgreesWithAMap) {
       const uint32_t key = k << 16 | s;
       EXPECT_EQ(c.find(c.lane(0), key), pos_of.count(key) ? pos_of[key] : UpstreamCells::kNone);
     }
+}
+
+TEST(UpstreamCells, ChurnAtFullCapacityAgreesWithAMap) {
+  for (const CellAreas areas : kBothLayouts) {
+    SCOPED_TRACE(areas == CellAreas::kHashedOnly ? "hashed only" : "direct and hashed");
+    churn_at_full_capacity(areas);
+  }
 }
 
 }  // namespace
