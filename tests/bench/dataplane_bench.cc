@@ -39,7 +39,7 @@ struct Options {
   uint64_t warmup = 0;
   uint64_t round_packets = 1000000;
   unsigned rounds = 5;
-  bool scattered_ids = true;
+  bool scattered_ids = false;
   std::vector<std::string> pretouch;  // analysis variants to run after each case
   uint64_t seed = 1;
   unsigned memory_mb = 0;
@@ -167,7 +167,7 @@ absl::StatusOr<Options> parse_options(int argc, char** argv) {
     if (!v.ok()) return v.status();
     o.own_queue_lines = *v;
   }
-  const std::string ids = args->str("ids", "scattered");
+  const std::string ids = args->str("ids", "dense");
   if (ids != "scattered" && ids != "dense") return absl::InvalidArgumentError("--ids is scattered or dense");
   o.scattered_ids = ids == "scattered";
   if (args->has("workers")) {
@@ -261,12 +261,12 @@ int run_case(const Options& o, TrafficLoop& loop, uint32_t n_sessions, const std
   std::printf(
       "BENCH case=%s sessions=%u size=%s workers=1 distribution=%s mpps=%.2f cycles_per_packet=%.1f "
       "baseline_cycles_per_packet=%s ratio=%s inflight=%u distinct_in_flight=%u rounds_min=%.1f rounds_max=%.1f "
-      "preempted_polls=%llu/%llu mean_inner_bytes=%.1f frame_offset=%u stream_headers=%s\n",
+      "preempted_polls=%llu/%llu mean_inner_bytes=%.1f frame_offset=%u stream_headers=%s ids=%s\n",
       name.c_str(), n_sessions, mix.name.c_str(), distribution_name(o.distribution), r->mpps, r->cycles_per_packet,
       fmt_or_na(baseline).c_str(), fmt_or_na(ratio).c_str(), o.inflight, r->distinct_sessions_in_flight, *lo, *hi,
       static_cast<unsigned long long>(r->preempted_polls), static_cast<unsigned long long>(r->polls),
       r->mean_inner_bytes, frame_offset_of(o),
-      o.stream_header ? "on" : "off");
+      o.stream_header ? "on" : "off", o.scattered_ids ? "scattered" : "dense");
   if (dp::kStageCyclesEnabled)
     print_stages(name, n_sessions, mix.name, r->stage_cycles, r->packets);
   std::fflush(stdout);
@@ -299,13 +299,13 @@ int run_parallel_case(const Options& o, ParallelLoop& loop, uint32_t n_sessions,
       "BENCH case=%s sessions=%u size=%s workers=%u distribution=%s mpps=%.2f cycles_per_packet=%.1f "
       "baseline_cycles_per_packet=%s ratio=%s inflight=%u distinct_in_flight=%u rounds_min=%.1f rounds_max=%.1f "
       "preempted_polls=%llu/%llu mean_inner_bytes=%.1f wall_mpps=%.2f worker_mpps=%s handed_off=%.2f "
-      "idle_polls=%llu arrival=%s bottleneck_mpps=%.2f frame_offset=%u ring_queue_lines=%s\n",
+      "idle_polls=%llu arrival=%s bottleneck_mpps=%.2f frame_offset=%u ring_queue_lines=%s ids=%s\n",
       c.c_str(), n_sessions, mix.name.c_str(), workers, distribution_name(o.distribution), r->mpps,
       r->cycles_per_packet, fmt_or_na(baseline).c_str(), fmt_or_na(ratio).c_str(), o.inflight,
       r->distinct_sessions_in_flight, *lo, *hi, static_cast<unsigned long long>(r->preempted_polls),
       static_cast<unsigned long long>(r->polls), r->mean_inner_bytes, r->wall_mpps, per_worker.c_str(),
       r->handed_off_share, static_cast<unsigned long long>(r->idle_polls), o.one_queue ? "one-queue" : "spread",
-      r->bottleneck_mpps, frame_offset_of(o), own_queue_lines ? "own" : "shared");
+      r->bottleneck_mpps, frame_offset_of(o), own_queue_lines ? "own" : "shared", o.scattered_ids ? "scattered" : "dense");
   std::fflush(stdout);
   std::fprintf(stderr, "#   %s/%s workers=%u took %.1f s\n", c.c_str(), mix.name.c_str(), workers,
                std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
@@ -396,7 +396,7 @@ int main(int argc, char** argv) {
     std::fprintf(stderr,
                  "%s\nusage: lns_dataplane_bench [--sessions=1,65536,1000000] [--cases=decap,encap,mix]\n"
                  "  [--sizes=64,imix] [--inflight=65536] [--rounds=5] [--round-packets=1000000] [--warmup=N]\n"
-                 "  [--ids=scattered|dense] [--seed=1] [--memory-mb=M] [--baseline-64=CPP] [--baseline-imix=CPP]\n"
+                 "  [--ids=dense|scattered] [--seed=1] [--memory-mb=M] [--baseline-64=CPP] [--baseline-imix=CPP]\n"
                  "  [--smoke] [--pretouch[=all,packet,index,entry,counters]] [--workers=1,2]\n"
                  "  [--distribution=rss|session] [--arrival=spread|one-queue]\n"
                  "  [--frame-offset=0,56] [--stream-headers=on,off] [--ring-queue-lines=own,shared]\n"

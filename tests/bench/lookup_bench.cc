@@ -46,7 +46,7 @@ struct Options {
   uint32_t lpm_max_keys = 65536;
   unsigned rounds = 3;
   uint64_t queries = 1u << 20;
-  bool scattered_ids = true;
+  bool scattered_ids = false;
   uint64_t seed = 1;
 };
 
@@ -365,7 +365,7 @@ absl::StatusOr<Options> parse_options(int argc, char** argv) {
   o.rounds = static_cast<unsigned>(*rounds);
   o.queries = *queries;
   o.seed = *seed;
-  const std::string ids = args->str("ids", "scattered");
+  const std::string ids = args->str("ids", "dense");
   if (ids != "scattered" && ids != "dense") return absl::InvalidArgumentError("--ids is scattered or dense");
   o.scattered_ids = ids == "scattered";
   return o;
@@ -379,7 +379,7 @@ int main(int argc, char** argv) {
   if (!o.ok()) {
     std::fprintf(stderr,
                  "%s\nusage: lns_lookup_bench [--sessions=1,65536,1000000] [--lpm-max-keys=65536] [--rounds=3]\n"
-                 "  [--queries=1048576] [--ids=scattered|dense] [--seed=1] [--smoke]\n",
+                 "  [--queries=1048576] [--ids=dense|scattered] [--seed=1] [--smoke]\n",
                  std::string(o.status().message()).c_str());
     return 2;
   }

@@ -7,7 +7,10 @@
 // protocol work: it reads and writes one word in each line a packet needs.
 // With --lines=2 a packet touches its mbuf line and its frame line (what
 // testpmd csum reads); with 3 also its session's cell in a table laid out
-// like KeyedCells (a quarter full, two 32-byte cells a line). The
+// like KeyedCells: two 32-byte cells a line, in the direct area (sessions
+// 1..N side by side, as lnsd's IDs and pool addresses put them; the
+// default) or with --cells=hashed in the hashed area a quarter full (as
+// before the direct area, and as scattered IDs still are). The
 // difference between the two is what the session line costs by itself,
 // and each is a floor under what decap can cost here: see "Why the
 // 65,536-session target is out of reach" in the top-level README.
@@ -87,9 +90,9 @@ struct Case {
 
 class FloorLoop {
  public:
-  FloorLoop(uint8_t* objects, uint32_t inflight, uint8_t* cells, uint32_t cell_lines, uint32_t sessions,
+  FloorLoop(uint8_t* objects, uint32_t inflight, uint8_t* cells, uint32_t cell_lines, bool direct, uint32_t sessions,
             uint32_t seed)
-      : objects_(objects), cells_(cells), cell_shift_(64 - std::countr_zero(cell_lines)) {
+      : objects_(objects), cells_(cells), cell_shift_(64 - std::countr_zero(cell_lines)), direct_(direct) {
     std::mt19937 rng(seed);
     ring_.resize(inflight);
     std::iota(ring_.begin(), ring_.end(), 0u);
@@ -124,6 +127,7 @@ class FloorLoop {
     return s;
   }
   uint8_t* cell_line(uint32_t session) {
+    if (direct_) return cells_ + size_t{session / 2} * kLine;
     return cells_ + size_t{dp::UpstreamCells::home_line_in(session, cell_shift_)} * kLine;
   }
 
@@ -175,6 +179,7 @@ class FloorLoop {
   uint8_t* objects_;
   uint8_t* cells_;
   uint32_t cell_shift_;
+  bool direct_;
   std::vector<uint32_t> ring_;
   std::vector<uint32_t> order_;
   size_t next_ = 0;
@@ -183,7 +188,7 @@ class FloorLoop {
 };
 
 int run(int argc, char** argv) {
-  auto args = BenchArgs::parse(argc, argv, {"lines", "sessions", "inflight", "rounds", "smoke", "help"});
+  auto args = BenchArgs::parse(argc, argv, {"lines", "sessions", "inflight", "rounds", "cells", "smoke", "help"});
   if (!args.ok()) {
     std::fprintf(stderr, "%s\n", std::string(args.status().message()).c_str());
     return 2;
@@ -191,7 +196,7 @@ int run(int argc, char** argv) {
   if (args->has("help")) {
     std::printf(
         "Usage: lns_memory_floor_bench [--lines=2,3] [--sessions=1,65536,1000000] [--inflight=65536]\n"
-        "                              [--rounds=5] [--smoke]\n");
+        "                              [--rounds=5] [--cells=direct|hashed] [--smoke]\n");
     return 0;
   }
   const bool smoke = args->has("smoke");
@@ -202,6 +207,12 @@ int run(int argc, char** argv) {
     std::fprintf(stderr, "--inflight must be a multiple of %u from %u, --rounds at least 1\n", kBurst, 3 * kBurst);
     return 2;
   }
+  const std::string cells_layout = args->str("cells", "direct");
+  if (cells_layout != "direct" && cells_layout != "hashed") {
+    std::fprintf(stderr, "--cells is direct or hashed\n");
+    return 2;
+  }
+  const bool direct = cells_layout == "direct";
   std::vector<Case> cases;
   for (const std::string& s : args->list("sessions", smoke ? "1,4096" : "1,65536,1000000"))
     for (const std::string& l : args->list("lines", "2,3")) {
@@ -226,14 +237,15 @@ int run(int argc, char** argv) {
   }
   int seed = 1;
   for (const Case& c : cases) {
-    const uint32_t cell_lines = dp::UpstreamCells::lines_for(c.sessions);
+    // Sessions are 1..N: the direct area holds them in N / 2 + 1 lines.
+    const uint32_t cell_lines = direct ? c.sessions / 2 + 1 : dp::UpstreamCells::lines_for(c.sessions);
     Region cells(size_t{cell_lines} * kLine, huge ? Pages::kHuge : Pages::kTransparent);
     if (cells.base == nullptr) {
       std::fprintf(stderr, "cannot map %zu bytes for the cells\n", cells.bytes);
       return 1;
     }
     FloorLoop loop(static_cast<uint8_t*>(objects.base), n_inflight, static_cast<uint8_t*>(cells.base), cell_lines,
-                   c.sessions, static_cast<uint32_t>(seed++));
+                   direct, c.sessions, static_cast<uint32_t>(seed++));
     // Warm-up: every buffer through the loop twice.
     loop.pass(c.lines);
     loop.pass(c.lines);
@@ -242,9 +254,9 @@ int run(int argc, char** argv) {
     std::sort(per_round.begin(), per_round.end());
     std::printf(
         "BENCH case=memory_floor lines=%u sessions=%u inflight=%u cycles_per_packet=%.1f rounds_min=%.1f "
-        "rounds_max=%.1f huge_pages=%s\n",
+        "rounds_max=%.1f huge_pages=%s cells=%s\n",
         c.lines, c.sessions, n_inflight, per_round[per_round.size() / 2], per_round.front(), per_round.back(),
-        huge ? "on" : "off");
+        huge ? "on" : "off", cells_layout.c_str());
     std::fflush(stdout);
   }
   return 0;

@@ -11,10 +11,11 @@ std::vector<BenchSession> make_layout(const LayoutParams& p) {
   const uint32_t tunnels = (p.sessions + per_tunnel - 1) / per_tunnel;
   std::mt19937_64 rng(p.seed);
 
-  // Tunnel IDs: distinct, scattered over 1..65535 like session IDs.
+  // Tunnel IDs: with dense session IDs 1..T, as lnsd hands them out (the
+  // lowest free); with scattered ones, distinct and scattered over 1..65535 too.
   std::vector<uint16_t> ids(65535);
   std::iota(ids.begin(), ids.end(), uint16_t{1});
-  std::shuffle(ids.begin(), ids.end(), rng);
+  if (p.scattered_ids) std::shuffle(ids.begin(), ids.end(), rng);
   const std::vector<uint16_t> tunnel_ids(ids.begin(), ids.begin() + tunnels);
 
   std::vector<BenchSession> out;

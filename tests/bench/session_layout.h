@@ -1,8 +1,8 @@
 // How benchmark sessions are spread over tunnels, LACs and subscriber
 // addresses. Real LNS tables are not one tunnel with IDs 1..N: a carrier
-// terminates many tunnels (one per LAC here) of a few thousand sessions each,
-// and the IDs inside a tunnel are scattered over the 16-bit space. The layout
-// is deterministic for a given seed so every run measures the same tables.
+// terminates many tunnels (one per LAC here) of a few thousand sessions
+// each. The layout is deterministic for a given seed so every run measures
+// the same tables.
 #pragma once
 
 #include <cstdint>
@@ -25,10 +25,12 @@ struct LayoutParams {
   // A LAC rarely carries more than a few thousand sessions in one tunnel;
   // 4096 gives 16 tunnels for 65,536 sessions and 245 for 1,000,000.
   uint32_t sessions_per_tunnel = 4096;
-  // Session IDs inside a tunnel: scattered over 1..65535 (what an allocator
-  // that avoids predictable IDs produces, and the worst case for a direct
-  // index) or dense 1..n.
-  bool scattered_ids = true;
+  // Tunnel IDs 1..T and each tunnel's session IDs 1..n (what lnsd hands
+  // out: the lowest free ID, and static ranges count up), or both
+  // scattered over 1..65535 (what an allocator that avoids predictable IDs
+  // would produce: a key or two per run of 256, which the cells' direct
+  // area mostly cannot take, so the hashed area's cost).
+  bool scattered_ids = false;
   uint64_t seed = 1;
 };
 
