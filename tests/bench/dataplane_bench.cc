@@ -347,6 +347,10 @@ int run_session_count(const Options& o, uint32_t n_sessions, unsigned workers) {
   rte_malloc_get_socket_stats(0, &heap);
   std::fprintf(stderr, "# %u sessions in %u tunnels added in %.1f s; DPDK heap %zu MiB used of %zu\n", n_sessions,
                (n_sessions + 4095) / 4096, setup_s, heap.heap_allocsz_bytes >> 20, heap.heap_totalsz_bytes >> 20);
+  const dp::SessionTable& table = ring->dp().sessions();
+  std::fprintf(stderr, "# cells: upstream %u hashed, %u chunks; downstream %u hashed, %u chunks (capacity %u)\n",
+               table.upstream_cells().hashed_keys(), table.upstream_cells().chunks_used(),
+               table.downstream_cells().hashed_keys(), table.downstream_cells().chunks_used(), table.capacity());
 
   FrameAddresses addr;
   addr.lns_access_mac = ring->mac(dp::Side::kAccess);
