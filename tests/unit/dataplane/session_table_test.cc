@@ -383,6 +383,18 @@ TEST(SessionTable, IdsReusedBeforeTheGracePeriodEndsGetACellOfTheirOwn) {
     EXPECT_EQ(t->lookup_upstream(7, 3), *new_slot);
     EXPECT_EQ(t->upstream_lane(0)[new_pos].up.packets, 1u);
     EXPECT_EQ(t->guard(*new_slot).subscriber_ipv4_be, __builtin_bswap32(0x64400002));
+    // The first session had the IDs' place in the direct area, the second a
+    // hashed cell; once that one is gone too, the IDs get their place back.
+    EXPECT_TRUE(t->upstream_cells().direct(old_pos));
+    EXPECT_FALSE(t->upstream_cells().direct(new_pos));
+    ASSERT_TRUE(t->remove(7, 3).ok());
+    rte_rcu_qsbr_quiescent(q, 0);
+    t->reclaim();
+    EXPECT_EQ(t->upstream_cells().hashed_keys(), 0u);
+    auto third = t->add(spec(7, 3, 0x64400003));
+    ASSERT_TRUE(third.ok());
+    EXPECT_EQ(t->upstream_position(*third), old_pos);
+    EXPECT_EQ(t->lookup_upstream(7, 3), *third);
   }
 }
 
