@@ -262,6 +262,8 @@ int main(int argc, char** argv) {
       snap.sessions = cp.subscribers().size();
       snap.tunnels = cp.l2tp().active_tunnel_count();
       snap.uptime_s = static_cast<uint64_t>(std::chrono::duration<double>(clock.now() - ctx.started).count());
+      snap.upstream_cells_hashed = dp.sessions().upstream_cells().hashed_keys();
+      snap.downstream_cells_hashed = dp.sessions().downstream_cells().hashed_keys();
       for (size_t i = 0; i < worker_stats.size(); ++i)
         snap.worker_rx_pps.push_back(static_cast<uint64_t>(ctx.worker_rates.rx_mpps(i) * 1e6));
       snap.workers = std::move(worker_stats);

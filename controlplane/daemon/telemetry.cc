@@ -28,6 +28,8 @@ int summary_cb(const char*, const char*, rte_tel_data* d) {
   rte_tel_data_add_dict_u64(d, "tunnels", s.tunnels);
   rte_tel_data_add_dict_u64(d, "workers", s.workers.size());
   rte_tel_data_add_dict_u64(d, "uptime_s", s.uptime_s);
+  rte_tel_data_add_dict_u64(d, "upstream_cells_hashed", s.upstream_cells_hashed);
+  rte_tel_data_add_dict_u64(d, "downstream_cells_hashed", s.downstream_cells_hashed);
   rte_tel_data_add_dict_u64(d, "rx_access", w.rx_access);
   rte_tel_data_add_dict_u64(d, "rx_core", w.rx_core);
   rte_tel_data_add_dict_u64(d, "decapsulated", w.decapsulated);

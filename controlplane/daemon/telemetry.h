@@ -27,6 +27,11 @@ struct TelemetrySnapshot {
   uint64_t sessions = 0;
   uint64_t tunnels = 0;
   uint64_t uptime_s = 0;
+  // Session cells outside their direct area (KeyedCells), which cost a
+  // hashed probe a packet: IDs or addresses that come in no runs, or
+  // directory pools used up.
+  uint64_t upstream_cells_hashed = 0;
+  uint64_t downstream_cells_hashed = 0;
   std::vector<dp::WorkerStats> workers;
   std::vector<uint64_t> worker_rx_pps;  // over the last second, per worker
   std::vector<TelemetryTunnel> tunnel_list;

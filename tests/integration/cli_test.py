@@ -202,6 +202,10 @@ def main():
                 reply = json.loads(tel.recv(65536))[cmd]
                 if cmd == "/lns/summary":
                     assert reply["sessions"] == 20 and reply["workers"] == 1, reply
+                    # lnsd's own IDs and pool addresses all find their
+                    # place in the cells' direct area.
+                    assert reply["upstream_cells_hashed"] == 0, reply
+                    assert reply["downstream_cells_hashed"] == 0, reply
                 if cmd == "/lns/errors":
                     assert "spoofed_lac" in reply and all(v == 0 for v in reply.values()), reply
                 if cmd == "/lns/workers":
