@@ -11,15 +11,15 @@
 // - The direct area, for keys that come in runs: lnsd hands out tunnel and
 //   session IDs lowest-free and static ranges count up, so a tunnel's
 //   session IDs are 1..n, and subscriber addresses come from pools. A
-//   small directory (the key's top 16 bits pick a page, the next 10 a
-//   chunk of 64 positions) says where each run of 64 keys lives, and a key
+//   small directory (the key's top 16 bits pick a page, the next 8 a
+//   chunk of 256 positions) says where each run of 256 keys lives, and a key
 //   with a chunk has exactly one position in it: 65,536 such sessions take
-//   2 MiB of cells a lane, all of it used, where hashing spreads them over
-//   four times that (the table must stay a quarter full), a footprint this
-//   machine's shared L3 held only part of the time. The directory's lines
+//   2 MiB of cells a lane, all of it used, where the hashed table before
+//   spread them over four times that (it was kept a quarter full), a
+//   footprint this machine's shared L3 held only part of the time. The directory's lines
 //   (a few per tunnel or /16 in use) stay cached.
 // - The hashed area, for every key the direct area cannot take (its chunk
-//   or page pool is used up: IDs or addresses scattered one per run of 64;
+//   or page pool is used up: IDs or addresses scattered one per run of 256;
 //   or its position is still held by the same key's previous session):
 //   open addressing by line, a key's home line then the lines after it.
 //   Cells never move (workers write their counters in place), so a
@@ -91,7 +91,7 @@ class KeyedCells {
   // areas: a direct area of at least `capacity` lines (twice the positions
   // a dense key set needs: a run's last chunk is partly used, and a key
   // re-added while its old position waits for release goes hashed), a
-  // directory page per 16 of its chunks, and a hashed area of a power of
+  // directory page per 4 of its chunks, and a hashed area of a power of
   // two of lines at least `capacity`: half full if every key landed there,
   // and the two areas together the size the hashed area alone had (a
   // quarter full at most, where some 3 % of keys live beyond their home
