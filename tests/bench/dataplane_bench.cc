@@ -75,6 +75,9 @@ uint32_t frame_offset_of(const Options& o) {
   return o.frame_offset.value_or(config::Config{}.dataplane.access_frame_offset);
 }
 
+// The BENCH lines' ids= field.
+const char* ids_name(const Options& o) { return o.scattered_ids ? "scattered" : "dense"; }
+
 uint32_t pow2_above(uint32_t n) {
   uint32_t p = 1;
   while (p <= n) p <<= 1;
@@ -266,7 +269,7 @@ int run_case(const Options& o, TrafficLoop& loop, uint32_t n_sessions, const std
       fmt_or_na(baseline).c_str(), fmt_or_na(ratio).c_str(), o.inflight, r->distinct_sessions_in_flight, *lo, *hi,
       static_cast<unsigned long long>(r->preempted_polls), static_cast<unsigned long long>(r->polls),
       r->mean_inner_bytes, frame_offset_of(o),
-      o.stream_header ? "on" : "off", o.scattered_ids ? "scattered" : "dense");
+      o.stream_header ? "on" : "off", ids_name(o));
   if (dp::kStageCyclesEnabled)
     print_stages(name, n_sessions, mix.name, r->stage_cycles, r->packets);
   std::fflush(stdout);
@@ -305,7 +308,7 @@ int run_parallel_case(const Options& o, ParallelLoop& loop, uint32_t n_sessions,
       r->distinct_sessions_in_flight, *lo, *hi, static_cast<unsigned long long>(r->preempted_polls),
       static_cast<unsigned long long>(r->polls), r->mean_inner_bytes, r->wall_mpps, per_worker.c_str(),
       r->handed_off_share, static_cast<unsigned long long>(r->idle_polls), o.one_queue ? "one-queue" : "spread",
-      r->bottleneck_mpps, frame_offset_of(o), own_queue_lines ? "own" : "shared", o.scattered_ids ? "scattered" : "dense");
+      r->bottleneck_mpps, frame_offset_of(o), own_queue_lines ? "own" : "shared", ids_name(o));
   std::fflush(stdout);
   std::fprintf(stderr, "#   %s/%s workers=%u took %.1f s\n", c.c_str(), mix.name.c_str(), workers,
                std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());

@@ -11,8 +11,9 @@ std::vector<BenchSession> make_layout(const LayoutParams& p) {
   const uint32_t tunnels = (p.sessions + per_tunnel - 1) / per_tunnel;
   std::mt19937_64 rng(p.seed);
 
-  // Tunnel IDs: with dense session IDs 1..T, as lnsd hands them out (the
-  // lowest free); with scattered ones, distinct and scattered over 1..65535 too.
+  // Tunnel IDs: 1..T with dense session IDs, as lnsd hands both out (the
+  // lowest free); with scattered session IDs, distinct and scattered over
+  // 1..65535 too.
   std::vector<uint16_t> ids(65535);
   std::iota(ids.begin(), ids.end(), uint16_t{1});
   if (p.scattered_ids) std::shuffle(ids.begin(), ids.end(), rng);
