@@ -687,42 +687,41 @@ uint32_t Worker::classify_upstream_for_test(const rte_mbuf* m, uint32_t* key, bo
   return true;
 }
 
-void Worker::upstream_burst(rte_mbuf** pkts, uint16_t n, const Prefetches* ahead) {
-  if (ahead == nullptr) {
-    prefetch_mbufs(pkts, n);
-    prefetch_headers(pkts, n, true);
-    clock_.mark(Stage::kFetch);
-  }
-  uint32_t inner_off[kPollBurst];
-  uint32_t keys[kPollBurst];
-  for (uint16_t i = 0; i < n; ++i) inner_off[i] = classify_decap(pkts[i], &keys[i]);
+void Worker::look_upstream(rte_mbuf** pkts, uint16_t n, Looked& l) {
+  l.n = n;
+  for (uint16_t i = 0; i < n; ++i) l.offs[i] = classify_decap(pkts[i], &l.keys[i]);
   clock_.mark(Stage::kClassify);
   // The key's home line holds its cell, nearly always: decap reads and
   // writes that one line of session memory.
   const UpstreamCells& cells = cfg_.sessions->upstream_cells();
   UpstreamCell* const lane = cfg_.session_counters.up;
-  uint32_t homes[kPollBurst];
   for (uint16_t i = 0; i < n; ++i) {
-    if (inner_off[i] == 0) continue;
-    homes[i] = cells.home_line(keys[i]);
-    rte_prefetch0_write(lane + 2 * homes[i]);
+    if (l.offs[i] == 0) continue;
+    l.homes[i] = cells.home_line(l.keys[i]);
+    rte_prefetch0_write(lane + 2 * l.homes[i]);
   }
   clock_.mark(Stage::kLookup);
-  // Upstream issues the younger bursts' prefetches all at once here;
-  // spreading them over the rewrite, as downstream does, measured 5 %
-  // slower at 1,000,000 sessions (and 2 % faster at 65,536).
-  if (ahead != nullptr) run_prefetches(*ahead);
+}
+
+// The home lines were found when the burst was looked at (a poll ago under
+// load) and only prefetched then: the cells are read now, under this
+// poll's RCU read side. A home that went stale meanwhile (the key's chunk
+// given out since) finds nothing and the general path looks again.
+void Worker::forward_upstream(rte_mbuf** pkts, const Looked& l) {
+  const uint16_t n = l.n;
+  const UpstreamCells& cells = cfg_.sessions->upstream_cells();
+  UpstreamCell* const lane = cfg_.session_counters.up;
   uint32_t pos[kPollBurst];
   const auto probe = [&](uint16_t j) {
-    pos[j] = inner_off[j] != 0 ? cells.probe_home(lane, keys[j], homes[j]) : UpstreamCells::kNone;
+    pos[j] = l.offs[j] != 0 ? cells.probe_home(lane, l.keys[j], l.homes[j]) : UpstreamCells::kNone;
   };
   for (uint16_t j = 0; j < std::min(n, kProbeAhead); ++j) probe(j);
   for (uint16_t i = 0; i < n; ++i) {
     if (i + kProbeAhead < n) probe(static_cast<uint16_t>(i + kProbeAhead));
     uint32_t p = pos[i];
     if (p == UpstreamCells::kBeyondHome) [[unlikely]]
-      p = cells.find_beyond_home(lane, keys[i], homes[i]);
-    if (p == UpstreamCells::kNone || !decap_fast(pkts[i], lane[p], inner_off[i])) upstream(pkts[i], false);
+      p = cells.find_beyond_home(lane, l.keys[i], l.homes[i]);
+    if (p == UpstreamCells::kNone || !decap_fast(pkts[i], lane[p], l.offs[i])) upstream(pkts[i], false);
   }
   clock_.mark(Stage::kRewrite);
 }
@@ -819,28 +818,27 @@ template <class Write>
   return true;
 }
 
-void Worker::downstream_burst(rte_mbuf** pkts, uint16_t n, const Prefetches* ahead) {
-  if (ahead == nullptr) {
-    prefetch_mbufs(pkts, n);
-    prefetch_headers(pkts, n, false);
-    clock_.mark(Stage::kFetch);
-  }
-  uint32_t ip_len[kPollBurst];
-  uint32_t keys[kPollBurst];
-  for (uint16_t i = 0; i < n; ++i) ip_len[i] = classify_encap(pkts[i], &keys[i]);
+void Worker::look_downstream(rte_mbuf** pkts, uint16_t n, Looked& l) {
+  l.n = n;
+  for (uint16_t i = 0; i < n; ++i) l.offs[i] = classify_encap(pkts[i], &l.keys[i]);
   clock_.mark(Stage::kClassify);
   // The address's home line holds its cell, nearly always: encap reads and
   // writes that one line of session memory, and the tunnel's header, which
   // stays cached.
   const DownstreamCells& cells = cfg_.sessions->downstream_cells();
   DownstreamCell* const lane = cfg_.session_counters.down;
-  uint32_t homes[kPollBurst];
   for (uint16_t i = 0; i < n; ++i) {
-    if (ip_len[i] == 0) continue;
-    homes[i] = cells.home_line(keys[i]);
-    rte_prefetch0_write(lane + 2 * homes[i]);
+    if (l.offs[i] == 0) continue;
+    l.homes[i] = cells.home_line(l.keys[i]);
+    rte_prefetch0_write(lane + 2 * l.homes[i]);
   }
   clock_.mark(Stage::kLookup);
+}
+
+void Worker::forward_downstream(rte_mbuf** pkts, const Looked& l, const Prefetches* ahead) {
+  const uint16_t n = l.n;
+  const DownstreamCells& cells = cfg_.sessions->downstream_cells();
+  DownstreamCell* const lane = cfg_.session_counters.down;
   // The younger bursts' prefetches go out one packet's worth at a time
   // between the rewrites, not all before the first: encap's rewrite waits
   // on two entry lines a packet, and with 192 packet-line misses queued in
@@ -848,8 +846,8 @@ void Worker::downstream_burst(rte_mbuf** pkts, uint16_t n, const Prefetches* ahe
   // alternating pairs; no change at 1,000,000).
   for (uint16_t i = 0; i < n; ++i) {
     if (ahead != nullptr) prefetch_ahead(*ahead, i);
-    const uint32_t pos = ip_len[i] != 0 ? cells.find(lane, keys[i], homes[i]) : DownstreamCells::kNone;
-    if (pos == DownstreamCells::kNone || !encap_fast(pkts[i], lane[pos], ip_len[i])) downstream(pkts[i]);
+    const uint32_t pos = l.offs[i] != 0 ? cells.find(lane, l.keys[i], l.homes[i]) : DownstreamCells::kNone;
+    if (pos == DownstreamCells::kNone || !encap_fast(pkts[i], lane[pos], l.offs[i])) downstream(pkts[i]);
   }
   if (ahead != nullptr) finish_prefetches(*ahead, n);
   clock_.mark(Stage::kRewrite);
@@ -908,39 +906,66 @@ void Worker::run_prefetches(const Prefetches& p) {
   clock_.mark(Stage::kFetch);
 }
 
-void Worker::process(Flow f, rte_mbuf** pkts, uint16_t n, const Prefetches* ahead) {
+uint16_t Worker::prepare(Flow f, rte_mbuf** pkts, uint16_t n) {
   const uint16_t port = f == Flow::kUpstream ? cfg_.access_port : cfg_.core_port;
   if (cfg_.capture != nullptr && cfg_.capture->port.load(std::memory_order_relaxed) == port) [[unlikely]]
     capture_burst(*cfg_.capture, pkts, n);
   if (cfg_.handoff != nullptr) n = cfg_.handoff->split(f, pkts, n, stats_);
-  if (n == 0) {
-    if (ahead != nullptr) run_prefetches(*ahead);
-    return;
-  }
-  if (f == Flow::kUpstream) {
-    upstream_burst(pkts, n, ahead);
+  return n;
+}
+
+void Worker::look(bool upstream, rte_mbuf** pkts, uint16_t n, Looked& l) {
+  if (upstream) {
+    look_upstream(pkts, n, l);
   } else {
-    downstream_burst(pkts, n, ahead);
+    look_downstream(pkts, n, l);
   }
 }
 
-template <class Receive, class Process>
+void Worker::forward(bool upstream, rte_mbuf** pkts, const Looked& l, const Prefetches* ahead) {
+  if (upstream) {
+    // Upstream issues the younger bursts' prefetches all at once before
+    // its rewrite; spreading them over it, as downstream does, measured 5 %
+    // slower at 1,000,000 sessions (and 2 % faster at 65,536).
+    if (ahead != nullptr) run_prefetches(*ahead);
+    forward_upstream(pkts, l);
+  } else {
+    forward_downstream(pkts, l, ahead);
+  }
+}
+
+void Worker::process_now(bool upstream, rte_mbuf** pkts, uint16_t n) {
+  if (n == 0) return;
+  prefetch_mbufs(pkts, n);
+  prefetch_headers(pkts, n, upstream);
+  clock_.mark(Stage::kFetch);
+  Looked l;
+  look(upstream, pkts, n, l);
+  forward(upstream, pkts, l, nullptr);
+}
+
+template <class Receive, class Prepare>
 [[gnu::always_inline]] inline uint32_t Worker::serve(HeldBursts& h, bool upstream, bool pipelined,
-                                                     uint16_t pipeline_from, Receive receive, Process process) {
+                                                     uint16_t pipeline_from, Receive receive, Prepare prepare) {
   const uint8_t fresh = (h.oldest + h.count) % kHeldSlots;
   const uint16_t n = receive(h.pkts[fresh].data(), pipelined ? kPollBurst : kBurst);
   uint32_t done = 0;
   if (n < pipeline_from || !pipelined) {
     // The source is keeping up, or its frames are already in the cache:
-    // nothing waits for the pipeline.
+    // nothing waits for the pipeline. The burst looked at already goes on
+    // from there; the others from the start.
     for (uint8_t k = 0; k <= h.count; ++k) {
       const uint8_t slot = (h.oldest + k) % kHeldSlots;
       const uint16_t m = k == h.count ? n : h.n[slot];
-      if (m == 0) continue;
-      process(h.pkts[slot].data(), m, nullptr);
+      if (k < h.looked) {
+        forward(upstream, h.pkts[slot].data(), h.look[h.next_look ^ 1], nullptr);
+      } else if (m != 0) {
+        process_now(upstream, h.pkts[slot].data(), prepare(h.pkts[slot].data(), m));
+      }
       done += m;
     }
     h.count = 0;
+    h.looked = 0;
     return done;
   }
   h.n[fresh] = n;
@@ -950,16 +975,44 @@ template <class Receive, class Process>
     ahead.headers = h.pkts[younger].data();
     ahead.n_headers = h.n[younger];
   }
-  if (h.count < kHeldSlots - 1) {
+  if (h.count < kLookAge) {
     run_prefetches(ahead);
     ++h.count;
     return 0;
   }
-  // The younger bursts' prefetches go out once the oldest's session lines
-  // have been asked for, in the time those take to arrive.
-  process(h.pkts[h.oldest].data(), h.n[h.oldest], &ahead);
-  done = h.n[h.oldest];
-  h.oldest = (h.oldest + 1) % kHeldSlots;
+  if (!looks_a_poll_ahead(upstream ? Flow::kUpstream : Flow::kDownstream)) {
+    // The oldest burst's headers were asked for a poll ago: it is looked
+    // at, the younger bursts' prefetches go out while its session lines
+    // come, and it is forwarded.
+    Looked l;
+    look(upstream, h.pkts[h.oldest].data(), prepare(h.pkts[h.oldest].data(), h.n[h.oldest]), l);
+    forward(upstream, h.pkts[h.oldest].data(), l, &ahead);
+    done = h.n[h.oldest];
+    h.oldest = (h.oldest + 1) % kHeldSlots;
+    return done;
+  }
+  // The oldest burst was looked at a poll ago, and its session lines have
+  // landed since: it is forwarded (the younger bursts' prefetches going
+  // out meanwhile), then the burst whose headers were asked for a poll ago
+  // is looked at, and its session lines are asked for.
+  if (h.looked != 0) {
+    forward(upstream, h.pkts[h.oldest].data(), h.look[h.next_look ^ 1], &ahead);
+    done = h.n[h.oldest];
+    h.oldest = (h.oldest + 1) % kHeldSlots;
+    --h.count;
+  } else {
+    run_prefetches(ahead);
+  }
+  Looked& l = h.look[h.next_look];
+  h.next_look ^= 1;
+  // What prepare() hands to other workers is done with now; the slot
+  // keeps the rest.
+  const uint16_t kept = prepare(h.pkts[h.oldest].data(), h.n[h.oldest]);
+  done += h.n[h.oldest] - kept;
+  h.n[h.oldest] = kept;
+  look(upstream, h.pkts[h.oldest].data(), kept, l);
+  h.looked = 1;
+  ++h.count;
   return done;
 }
 
@@ -974,7 +1027,7 @@ uint32_t Worker::serve_port(Flow f) {
         (upstream ? stats_.rx_access : stats_.rx_core) += n;
         return n;
       },
-      [&](rte_mbuf** pkts, uint16_t n, const Prefetches* ahead) { process(f, pkts, n, ahead); });
+      [&](rte_mbuf** pkts, uint16_t n) { return prepare(f, pkts, n); });
 }
 
 // Handed-over packets were last touched on the sending worker's core, so
@@ -1001,13 +1054,7 @@ uint32_t Worker::serve_handoffs(Flow f) {
         first = static_cast<uint16_t>((first + 1) % sources);
         return n;
       },
-      [&](rte_mbuf** pkts, uint16_t n, const Prefetches* ahead) {
-        if (upstream) {
-          upstream_burst(pkts, n, ahead);
-        } else {
-          downstream_burst(pkts, n, ahead);
-        }
-      });
+      [](rte_mbuf**, uint16_t n) { return n; });
 }
 
 uint32_t Worker::held() const {

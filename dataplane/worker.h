@@ -99,13 +99,19 @@ class Worker {
   absl::Status init(const WorkerConfig& cfg);
   // One iteration of the loop; returns the number of packets it finished
   // with (forwarded, punted, dropped or handed to another worker) plus those
-  // other workers handed over. Under load a received burst is finished two
+  // other workers handed over. Under load a received burst is finished three
   // polls later (see HeldBursts): a poll that only filled the pipeline
   // returns 0 with held() != 0.
   uint32_t poll_once();
-  // Packets received or handed over but not yet processed (at most two
+  // Packets received or handed over but not yet processed (at most three
   // bursts per port and per direction of hand-over).
   uint32_t held() const;
+  // Whether a direction's bursts are looked at (classified, their session
+  // cells found and prefetched) a poll before they are forwarded, or in the
+  // same poll; see HeldBursts.
+  static constexpr bool looks_a_poll_ahead(Flow f) { return f == Flow::kUpstream; }
+  // The bursts a busy port's pipeline holds between polls, by direction.
+  static constexpr uint8_t held_bursts(Flow f) { return looks_a_poll_ahead(f) ? 3 : 2; }
   // Runs until *stop becomes true (lcore entry point).
   void run(const volatile bool* stop);
 
@@ -139,23 +145,34 @@ class Worker {
   // through upstream()/downstream(), which check everything again and keep
   // each drop under its name.
   //
-  // While a port keeps the worker busy, each burst also spends two polls in
-  // a pipeline before that: its mbufs are prefetched in the poll that
+  // While a port keeps the worker busy, each burst also spends three polls
+  // in a pipeline before that: its mbufs are prefetched in the poll that
   // receives it, its header lines in the next (the mbufs, which say where
-  // the headers are, have landed by then) and it is processed in the one
-  // after, when the headers have landed too. Prefetching within the burst
-  // left the first stages waiting for each in turn. A poll whose first RX
-  // burst is not full (the port is keeping up) processes everything held
-  // at once, so the pipeline delays nothing when there is no queue. The
-  // younger bursts' prefetches are issued after the oldest burst's lookup,
-  // while its session lines are on their way: upstream all before its
-  // rewrite, downstream spread over it (each measured best for its side).
-  static constexpr uint8_t kHeldSlots = 3;
+  // the headers are, have landed by then), in the one after it is looked
+  // at (classified, its session cells' home lines found and prefetched)
+  // and in the fourth forwarded, when the cells have landed too.
+  // Prefetching within the burst left each stage waiting for the one
+  // before. A poll whose first RX burst is not full (the port is keeping
+  // up) processes everything held at once, so the pipeline delays nothing
+  // when there is no queue.
+  static constexpr uint8_t kHeldSlots = 4;  // the most held_bursts(), and the one received
+  static constexpr uint8_t kLookAge = 2;  // polls from receiving a burst to looking at it
+  // A burst's classification and its cells' home lines, from looking at it
+  // to forwarding it.
+  struct Looked {
+    uint16_t n;  // the packets left after prepare()
+    uint32_t offs[kPollBurst];  // the inner header's offset (decap) or IPv4 length (encap); 0: general path
+    uint32_t keys[kPollBurst];
+    uint32_t homes[kPollBurst];
+  };
   struct HeldBursts {
     std::array<std::array<rte_mbuf*, kPollBurst>, kHeldSlots> pkts;
     std::array<uint16_t, kHeldSlots> n{};
     uint8_t oldest = 0;
-    uint8_t count = 0;  // 0..kHeldSlots-1 between polls
+    uint8_t count = 0;   // 0..kHeldSlots-1 between polls
+    uint8_t looked = 0;  // 1 when the oldest has been looked at
+    uint8_t next_look = 0;  // the one of look[] the next look goes to
+    std::array<Looked, 2> look;
   };
   // Prefetches for the younger bursts of a pipeline: mbufs of the one just
   // received, header lines of the one before.
@@ -174,22 +191,32 @@ class Worker {
   // Receives from the port of flow f and moves its pipeline on a poll;
   // returns the packets processed.
   uint32_t serve_port(Flow f);
-  // One poll of a pipeline: `receive(pkts, most)` fills the fresh slot; a
-  // poll that brings fewer than `pipeline_from` packets (or any, when not
-  // `pipelined`) processes everything held at once. `process(pkts, n,
-  // ahead)` as process() below. Returns the packets processed.
-  template <class Receive, class Process>
+  // One poll of a pipeline: `receive(pkts, most)` fills the fresh slot,
+  // `prepare(pkts, n)` (capture, hand-over) runs on a burst before it is
+  // looked at and returns what stays; a poll that brings fewer than
+  // `pipeline_from` packets (or any, when not `pipelined`) processes
+  // everything held at once. Returns the packets processed.
+  template <class Receive, class Prepare>
   uint32_t serve(HeldBursts& h, bool upstream, bool pipelined, uint16_t pipeline_from, Receive receive,
-                 Process process);
-  // Capture, session distribution, then the staged processing.
-  // ahead: the burst's headers were prefetched a poll ago, and these
-  // prefetches run between its lookup and its rewrite; nullptr: it was not.
-  void process(Flow f, rte_mbuf** pkts, uint16_t n, const Prefetches* ahead);
+                 Prepare prepare);
+  // Capture and session distribution of a received burst; returns the
+  // packets this worker keeps.
+  uint16_t prepare(Flow f, rte_mbuf** pkts, uint16_t n);
+  // The staged processing of a burst at once.
+  void process_now(bool upstream, rte_mbuf** pkts, uint16_t n);
+  // Classifies the burst and prefetches its session cells' home lines.
+  void look(bool upstream, rte_mbuf** pkts, uint16_t n, Looked& l);
+  void look_upstream(rte_mbuf** pkts, uint16_t n, Looked& l);
+  void look_downstream(rte_mbuf** pkts, uint16_t n, Looked& l);
+  // Forwards a burst looked at (the fast path for what it can, the general
+  // path for the rest). ahead: the younger bursts' prefetches, which run
+  // during it; nullptr: none.
+  void forward(bool upstream, rte_mbuf** pkts, const Looked& l, const Prefetches* ahead);
+  void forward_upstream(rte_mbuf** pkts, const Looked& l);
+  void forward_downstream(rte_mbuf** pkts, const Looked& l, const Prefetches* ahead);
   // Bursts from a port until one is short or `most` (a multiple of kBurst)
   // have come.
   uint16_t rx(uint16_t port, rte_mbuf** pkts, uint16_t most);
-  void upstream_burst(rte_mbuf** pkts, uint16_t n, const Prefetches* ahead);
-  void downstream_burst(rte_mbuf** pkts, uint16_t n, const Prefetches* ahead);
   void prefetch_mbufs(rte_mbuf** pkts, uint16_t n);
   // The mbufs must have been prefetched earlier.
   void prefetch_headers(rte_mbuf** pkts, uint16_t n, bool upstream);

@@ -285,42 +285,125 @@ TEST_F(ForwardingTest, BurstsMixingFastAndGeneralPathKeepOrderAndCounts) {
   EXPECT_EQ(drain_punts(), kPackets / 5u);
 }
 
-// Under load (full RX bursts) a burst is processed two polls after it
-// arrived, so its mbufs and headers can land in the meantime; a poll whose
-// RX burst is not full sends everything held, in order.
-TEST_F(ForwardingTest, UnderLoadBurstsWaitTwoPollsThenLeaveInOrder) {
+// Under load (full RX bursts) a burst is processed a few polls after it
+// arrived (Worker::held_bursts: upstream bursts are looked at a poll before
+// they are forwarded), so its mbufs, headers and session cells can land in
+// the meantime; a poll whose RX burst is not full sends everything held,
+// in order.
+class PipelineTest : public ForwardingTest, public ::testing::WithParamInterface<dp::Flow> {
+ protected:
+  // Injects n packets of the parameter's direction for a session (the
+  // fixture's unless told); returns what must leave the other port for
+  // them, in order.
+  std::vector<Bytes> inject(uint32_t n, uint16_t tunnel = 7, uint16_t session = 300, uint32_t sub = kSub) {
+    std::vector<Bytes> expected;
+    for (uint32_t i = 0; i < n; ++i) {
+      const auto payload = test::payload_bytes(20 + i % 200);
+      if (GetParam() == dp::Flow::kUpstream) {
+        const auto udp = test::udp(static_cast<uint16_t>(i), 53, payload);
+        r_->inject(Side::kAccess, upstream_frame(test::ppp(0x0021, test::ipv4(sub, kHost, 17, udp)), {}, tunnel, session));
+        expected.push_back(expected_core(test::ipv4(sub, kHost, 17, udp, {.ttl = 63})));
+      } else {
+        const auto udp = test::udp(53, static_cast<uint16_t>(i), payload);
+        r_->inject(Side::kCore, test::concat(test::ethernet(r_->mac(Side::kCore), kRouterMac, 0x0800),
+                                             test::ipv4(kHost, sub, 17, udp)));
+        expected.push_back(expected_access(test::ipv4(kHost, sub, 17, udp, {.ttl = 63})));
+      }
+    }
+    return expected;
+  }
+  Side out_side() const { return GetParam() == dp::Flow::kUpstream ? Side::kCore : Side::kAccess; }
+  uint64_t forwarded() {
+    const auto t = r_->dp().session_totals(slot_);
+    return GetParam() == dp::Flow::kUpstream ? t.up_packets : t.down_packets;
+  }
+};
+
+TEST_P(PipelineTest, UnderLoadBurstsWaitInThePipelineThenLeaveInOrder) {
   constexpr uint32_t kPoll = dp::kPollBurst;
   constexpr uint32_t kTail = 10;  // less than one RX burst: the port has caught up
-  constexpr uint32_t kPackets = 4 * kPoll + kTail;
-  const std::vector<Bytes> expected = inject_upstream_datagrams(kPackets);
+  const uint32_t held = dp::Worker::held_bursts(GetParam());
+  ASSERT_GE(held, 2u);
+  const uint32_t full = held + 2;
+  const uint32_t packets = full * kPoll + kTail;
+  const std::vector<Bytes> expected = inject(packets);
   dp::Worker& w = r_->dp().worker(0);
   std::vector<Bytes> out;
   auto take = [&] {
-    auto got = r_->collect(Side::kCore);
+    auto got = r_->collect(out_side());
     const size_t n = got.size();
     out.insert(out.end(), got.begin(), got.end());
     return n;
   };
-  EXPECT_EQ(w.poll_once(), 0u);
-  EXPECT_EQ(w.held(), kPoll);
-  EXPECT_EQ(take(), 0u);
-  EXPECT_EQ(w.poll_once(), 0u);
-  EXPECT_EQ(w.held(), 2 * kPoll);
-  EXPECT_EQ(take(), 0u);
-  EXPECT_EQ(w.poll_once(), kPoll) << "the first burst, two polls after it arrived";
-  EXPECT_EQ(w.held(), 2 * kPoll);
-  EXPECT_EQ(take(), kPoll);
-  EXPECT_EQ(w.poll_once(), kPoll);
-  EXPECT_EQ(take(), kPoll);
-  EXPECT_EQ(w.poll_once(), 2 * kPoll + kTail) << "a short burst sends everything held";
+  for (uint32_t k = 1; k <= held; ++k) {
+    EXPECT_EQ(w.poll_once(), 0u) << "poll " << k << " fills the pipeline";
+    EXPECT_EQ(w.held(), k * kPoll);
+    EXPECT_EQ(take(), 0u);
+  }
+  for (uint32_t k = held; k < full; ++k) {
+    EXPECT_EQ(w.poll_once(), kPoll) << "the oldest burst, " << held << " polls after it arrived";
+    EXPECT_EQ(w.held(), held * kPoll);
+    EXPECT_EQ(take(), kPoll);
+  }
+  EXPECT_EQ(w.poll_once(), held * kPoll + kTail) << "a short burst sends everything held";
   EXPECT_EQ(w.held(), 0u);
-  EXPECT_EQ(take(), 2 * kPoll + kTail);
+  EXPECT_EQ(take(), held * kPoll + kTail);
   EXPECT_EQ(w.poll_once(), 0u);
   EXPECT_EQ(out, expected);
-  EXPECT_EQ(r_->dp().session_totals(slot_).up_packets, kPackets);
-  EXPECT_EQ(w.stats().rx_access, kPackets);
+  EXPECT_EQ(forwarded(), packets);
+  EXPECT_EQ(GetParam() == dp::Flow::kUpstream ? w.stats().rx_access : w.stats().rx_core, packets);
   EXPECT_EQ(r_->total_drops(), 0u);
 }
+
+// A burst looked at a poll before it is forwarded carries its session
+// cells' home lines over a quiescent state. A session removed in between
+// must not forward what is held for it, and every packet is counted.
+TEST_P(PipelineTest, SessionRemovedWhileItsBurstsAreHeldIsDroppedNotForwarded) {
+  constexpr uint32_t kPoll = dp::kPollBurst;
+  const uint32_t held = dp::Worker::held_bursts(GetParam());
+  const uint32_t packets = (held + 1) * kPoll;
+  inject(packets);
+  dp::Worker& w = r_->dp().worker(0);
+  for (uint32_t k = 1; k <= held; ++k) ASSERT_EQ(w.poll_once(), 0u);
+  ASSERT_TRUE(r_->dp().sessions().remove(7, 300).ok());
+  EXPECT_EQ(w.poll_once(), kPoll) << "the oldest burst, looked at before the removal";
+  EXPECT_EQ(w.poll_once(), held * kPoll) << "the port is empty: everything held goes";
+  EXPECT_EQ(w.held(), 0u);
+  EXPECT_TRUE(r_->collect(out_side()).empty()) << "nothing forwarded for a removed session";
+  const DropReason why = GetParam() == dp::Flow::kUpstream ? DropReason::unknown_session : DropReason::no_route;
+  EXPECT_EQ(r_->drops(why), packets);
+  EXPECT_EQ(r_->total_drops(), packets);
+}
+
+// And a session added while packets for it are held (looked at before it
+// existed, when not even its cells' chunk did) forwards them all.
+TEST_P(PipelineTest, SessionAddedWhileItsBurstsAreHeldForwardsThem) {
+  constexpr uint32_t kPoll = dp::kPollBurst;
+  constexpr uint32_t kSub2 = 0x64410001;  // 100.65.0.1: a /16 without cells yet
+  const uint32_t held = dp::Worker::held_bursts(GetParam());
+  const uint32_t packets = (held + 1) * kPoll;
+  const std::vector<Bytes> expected = inject(packets, 9, 1, kSub2);
+  dp::Worker& w = r_->dp().worker(0);
+  for (uint32_t k = 1; k <= held; ++k) ASSERT_EQ(w.poll_once(), 0u);
+  dp::SessionSpec spec = fixture_session();
+  spec.tunnel_id = 9;
+  spec.session_id = 1;
+  spec.subscriber_ipv4 = kSub2;
+  spec.ipv6_prefix_len = 0;
+  auto slot = r_->dp().sessions().add(spec);
+  ASSERT_TRUE(slot.ok()) << slot.status();
+  slot_ = *slot;
+  EXPECT_EQ(w.poll_once(), kPoll);
+  EXPECT_EQ(w.poll_once(), held * kPoll);
+  EXPECT_EQ(r_->collect(out_side()), expected);
+  EXPECT_EQ(forwarded(), packets);
+  EXPECT_EQ(r_->total_drops(), 0u);
+}
+
+INSTANTIATE_TEST_SUITE_P(BothDirections, PipelineTest, ::testing::Values(dp::Flow::kUpstream, dp::Flow::kDownstream),
+                         [](const auto& info) {
+                           return std::string(info.param == dp::Flow::kUpstream ? "Upstream" : "Downstream");
+                         });
 
 // A port whose driver copies each frame in on this core (memif, TAP,
 // af_packet) skips the pipeline: every poll takes one RX burst and sends it

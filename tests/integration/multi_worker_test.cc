@@ -9,6 +9,7 @@
 // add up. With session distribution each session's packets come out of the
 // TX queue of the worker that owns it (so one tunnel uses every worker);
 // with RSS distribution the whole tunnel stays on worker 0.
+#include <algorithm>
 #include <chrono>
 #include <map>
 #include <thread>
@@ -317,9 +318,10 @@ TEST(HandoffRingFull, OverflowIsDroppedAndCountedThenTheRestIsDelivered) {
 }
 
 // Handed-over packets come from the other worker's cache: under load the
-// owner holds each burst two polls (mbufs, then headers prefetched) before
-// processing it, and a poll that brings little processes everything held.
-TEST(HandoffPipeline, UnderLoadHandedBurstsWaitTwoPollsThenLeaveInOrder) {
+// owner holds each burst a few polls (mbufs, then headers prefetched, then,
+// upstream, looked at) before forwarding it, and a poll that brings little
+// processes everything held.
+TEST(HandoffPipeline, UnderLoadHandedBurstsWaitInThePipelineThenLeaveInOrder) {
   HandedSession h(1024);
   ASSERT_NE(h.r, nullptr);
   auto& r = h.r;
@@ -334,27 +336,27 @@ TEST(HandoffPipeline, UnderLoadHandedBurstsWaitTwoPollsThenLeaveInOrder) {
     for (int i = 0; i < 3 && w0.stats().handed_off - before < dp::kPollBurst; ++i) w0.poll_once();
     return w0.stats().handed_off - before;
   };
-  ASSERT_EQ(hand_over(0), dp::kPollBurst);
-  EXPECT_EQ(w1.poll_once(), 0u);
-  EXPECT_EQ(w1.held(), dp::kPollBurst);
-  ASSERT_EQ(hand_over(dp::kPollBurst), dp::kPollBurst);
-  EXPECT_EQ(w1.poll_once(), 0u);
-  EXPECT_EQ(w1.held(), 2u * dp::kPollBurst);
-  EXPECT_TRUE(h.collect_upstream().empty()) << "nothing leaves while the pipeline fills";
-  // A third burst pushes the first out.
-  ASSERT_EQ(hand_over(2 * dp::kPollBurst), dp::kPollBurst);
+  const unsigned held = dp::Worker::held_bursts(dp::Flow::kUpstream);
+  for (unsigned k = 1; k <= held; ++k) {
+    ASSERT_EQ(hand_over((k - 1) * dp::kPollBurst), dp::kPollBurst);
+    EXPECT_EQ(w1.poll_once(), 0u);
+    EXPECT_EQ(w1.held(), k * dp::kPollBurst);
+    EXPECT_TRUE(h.collect_upstream().empty()) << "nothing leaves while the pipeline fills";
+  }
+  // One more burst pushes the first out.
+  ASSERT_EQ(hand_over(held * dp::kPollBurst), dp::kPollBurst);
   EXPECT_EQ(w1.poll_once(), dp::kPollBurst);
-  EXPECT_EQ(w1.held(), 2u * dp::kPollBurst);
+  EXPECT_EQ(w1.held(), held * dp::kPollBurst);
   std::vector<uint32_t> out = h.collect_upstream();
   ASSERT_EQ(out.size(), dp::kPollBurst);
   // Nothing more handed over: the next poll processes what is held.
-  EXPECT_EQ(w1.poll_once(), 2u * dp::kPollBurst);
+  EXPECT_EQ(w1.poll_once(), held * dp::kPollBurst);
   EXPECT_EQ(w1.held(), 0u);
   for (uint32_t seq : h.collect_upstream()) out.push_back(seq);
-  ASSERT_EQ(out.size(), 3u * dp::kPollBurst);
+  ASSERT_EQ(out.size(), (held + 1) * dp::kPollBurst);
   for (unsigned i = 0; i < out.size(); ++i) EXPECT_EQ(out[i], i) << "in order";
-  EXPECT_EQ(w1.stats().handed_in, 3u * dp::kPollBurst);
-  EXPECT_EQ(w1.stats().decapsulated, 3u * dp::kPollBurst);
+  EXPECT_EQ(w1.stats().handed_in, (held + 1) * dp::kPollBurst);
+  EXPECT_EQ(w1.stats().decapsulated, (held + 1) * dp::kPollBurst);
   EXPECT_EQ(r->mbufs_in_use(), baseline);
 }
 
@@ -397,18 +399,24 @@ TEST(HandoffPipeline, EverySourceIsServedInTurn) {
     for (int i = 0; i < 8 && from.stats().handed_off < kEach; ++i) from.poll_once();
     ASSERT_EQ(from.stats().handed_off, kEach) << "worker " << s;
   }
-  // Worker 2 holds two polls' bursts, then each poll processes one: the
-  // first two it processes came from different sources.
+  // Worker 2 takes a burst a poll, each from the next source: the first
+  // two bursts it forwards came from different sources.
   auto& owner = r->dp().worker(2);
-  for (int i = 0; i < 4; ++i) owner.poll_once();
-  std::map<uint32_t, unsigned> per_session;
-  for (const Bytes& b : r->collect(Side::kCore)) {
-    uint32_t s, seq;
-    read_stamp(b, &s, &seq);
-    ++per_session[s];
+  std::vector<uint32_t> order;  // the session of each frame, as they left
+  for (int i = 0; i < 8 && order.size() < 2u * dp::kPollBurst; ++i) {
+    owner.poll_once();
+    for (const Bytes& b : r->collect(Side::kCore)) {
+      uint32_t s, seq;
+      read_stamp(b, &s, &seq);
+      order.push_back(s);
+    }
   }
-  EXPECT_EQ(per_session[0], dp::kPollBurst);
-  EXPECT_EQ(per_session[1], dp::kPollBurst);
+  ASSERT_GE(order.size(), 2u * dp::kPollBurst);
+  const auto count = [&](size_t from, uint32_t session) {
+    return std::count(order.begin() + from, order.begin() + from + dp::kPollBurst, session);
+  };
+  EXPECT_EQ(count(0, order[0]), dp::kPollBurst) << "the first burst from one source";
+  EXPECT_EQ(count(dp::kPollBurst, 1 - order[0]), dp::kPollBurst) << "the second from the other";
   for (int i = 0; i < 8 && owner.stats().decapsulated < 2u * kEach; ++i) owner.poll_once();
   EXPECT_EQ(owner.stats().decapsulated, 2u * kEach);
   r->collect(Side::kCore);
