@@ -56,8 +56,8 @@ struct WorkerConfig {
   // stores (see write_header_lines); off for an access port whose driver
   // then reads the frame with the CPU (tx_copies_frames).
   bool stream_encap_headers = true;
-  // By Flow: whether full bursts from that flow's port wait two polls in
-  // the pipeline (serve_port) for their prefetches to land. Worth it when
+  // By Flow: whether full bursts from that flow's port wait in the
+  // pipeline (serve_port) for their prefetches to land. Worth it when
   // received frames are cold (a NIC's DMA, net_ring); off for a port whose
   // driver writes each frame into the mbuf on this core (rx_copies_frames),
   // where the lines are already cached and three held bursts only push them
@@ -145,16 +145,18 @@ class Worker {
   // through upstream()/downstream(), which check everything again and keep
   // each drop under its name.
   //
-  // While a port keeps the worker busy, each burst also spends three polls
-  // in a pipeline before that: its mbufs are prefetched in the poll that
+  // While a port keeps the worker busy, each burst also spends polls in a
+  // pipeline before that: its mbufs are prefetched in the poll that
   // receives it, its header lines in the next (the mbufs, which say where
-  // the headers are, have landed by then), in the one after it is looked
-  // at (classified, its session cells' home lines found and prefetched)
-  // and in the fourth forwarded, when the cells have landed too.
-  // Prefetching within the burst left each stage waiting for the one
-  // before. A poll whose first RX burst is not full (the port is keeping
-  // up) processes everything held at once, so the pipeline delays nothing
-  // when there is no queue.
+  // the headers are, have landed by then), and in the one after it is
+  // looked at (classified, its session cells' home lines found and
+  // prefetched). Downstream forwards it in that poll too, the younger
+  // bursts' prefetches spread over its rewrite; upstream forwards it in
+  // the next poll, first thing, when the cells have landed (with its
+  // younger bursts' prefetches before it). Prefetching within the burst
+  // left each stage waiting for the one before. A poll whose first RX
+  // burst is not full (the port is keeping up) processes everything held
+  // at once, so the pipeline delays nothing when there is no queue.
   static constexpr uint8_t kHeldSlots = 4;  // the most held_bursts(), and the one received
   static constexpr uint8_t kLookAge = 2;  // polls from receiving a burst to looking at it
   // A burst's classification and its cells' home lines, from looking at it
