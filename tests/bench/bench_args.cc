@@ -61,4 +61,12 @@ absl::StatusOr<std::vector<bool>> BenchArgs::settings(const std::string& name, c
   return out;
 }
 
+absl::StatusOr<bool> BenchArgs::choice(const std::string& name, const std::string& fallback, const std::string& yes,
+                                       const std::string& no) const {
+  const std::string v = str(name, fallback);
+  if (v != yes && v != no)
+    return absl::InvalidArgumentError(absl::StrCat("bad --", name, " '", v, "' (", yes, " or ", no, ")"));
+  return v == yes;
+}
+
 }  // namespace lns::bench

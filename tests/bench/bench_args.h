@@ -29,6 +29,10 @@ class BenchArgs {
   // anything else, or an empty list, is an error.
   absl::StatusOr<std::vector<bool>> settings(const std::string& name, const std::string& fallback,
                                              const std::string& yes, const std::string& no) const;
+  // One of two words (`--ids=dense`): true for `yes`, false for `no`,
+  // anything else an error.
+  absl::StatusOr<bool> choice(const std::string& name, const std::string& fallback, const std::string& yes,
+                              const std::string& no) const;
 
  private:
   std::map<std::string, std::string> values_;

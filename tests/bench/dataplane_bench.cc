@@ -170,9 +170,9 @@ absl::StatusOr<Options> parse_options(int argc, char** argv) {
     if (!v.ok()) return v.status();
     o.own_queue_lines = *v;
   }
-  const std::string ids = args->str("ids", "dense");
-  if (ids != "scattered" && ids != "dense") return absl::InvalidArgumentError("--ids is scattered or dense");
-  o.scattered_ids = ids == "scattered";
+  auto scattered = args->choice("ids", "dense", "scattered", "dense");
+  if (!scattered.ok()) return scattered.status();
+  o.scattered_ids = *scattered;
   if (args->has("workers")) {
     o.parallel = true;
     o.workers.clear();

@@ -365,9 +365,9 @@ absl::StatusOr<Options> parse_options(int argc, char** argv) {
   o.rounds = static_cast<unsigned>(*rounds);
   o.queries = *queries;
   o.seed = *seed;
-  const std::string ids = args->str("ids", "dense");
-  if (ids != "scattered" && ids != "dense") return absl::InvalidArgumentError("--ids is scattered or dense");
-  o.scattered_ids = ids == "scattered";
+  auto scattered = args->choice("ids", "dense", "scattered", "dense");
+  if (!scattered.ok()) return scattered.status();
+  o.scattered_ids = *scattered;
   return o;
 }
 

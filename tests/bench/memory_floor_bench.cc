@@ -207,12 +207,12 @@ int run(int argc, char** argv) {
     std::fprintf(stderr, "--inflight must be a multiple of %u from %u, --rounds at least 1\n", kBurst, 3 * kBurst);
     return 2;
   }
-  const std::string cells_layout = args->str("cells", "direct");
-  if (cells_layout != "direct" && cells_layout != "hashed") {
-    std::fprintf(stderr, "--cells is direct or hashed\n");
+  const auto direct_cells = args->choice("cells", "direct", "direct", "hashed");
+  if (!direct_cells.ok()) {
+    std::fprintf(stderr, "%s\n", std::string(direct_cells.status().message()).c_str());
     return 2;
   }
-  const bool direct = cells_layout == "direct";
+  const bool direct = *direct_cells;
   std::vector<Case> cases;
   for (const std::string& s : args->list("sessions", smoke ? "1,4096" : "1,65536,1000000"))
     for (const std::string& l : args->list("lines", "2,3")) {
@@ -256,7 +256,7 @@ int run(int argc, char** argv) {
         "BENCH case=memory_floor lines=%u sessions=%u inflight=%u cycles_per_packet=%.1f rounds_min=%.1f "
         "rounds_max=%.1f huge_pages=%s cells=%s\n",
         c.lines, c.sessions, n_inflight, per_round[per_round.size() / 2], per_round.front(), per_round.back(),
-        huge ? "on" : "off", cells_layout.c_str());
+        huge ? "on" : "off", direct ? "direct" : "hashed");
     std::fflush(stdout);
   }
   return 0;
