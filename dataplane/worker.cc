@@ -1033,7 +1033,7 @@ uint32_t Worker::serve_port(Flow f) {
 // Handed-over packets were last touched on the sending worker's core, so
 // every line of theirs is a transfer between cores: they go through a
 // pipeline like a port's, which asks for a burst's mbufs a poll and its
-// headers two polls before it is processed (upstream: looked at). A full poll split over two
+// headers two polls before it is looked at. A full poll split over two
 // workers hands over about half of it (less to each with more workers),
 // so a poll bringing half a burst already counts as load.
 uint32_t Worker::serve_handoffs(Flow f) {

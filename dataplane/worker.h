@@ -99,9 +99,9 @@ class Worker {
   absl::Status init(const WorkerConfig& cfg);
   // One iteration of the loop; returns the number of packets it finished
   // with (forwarded, punted, dropped or handed to another worker) plus those
-  // other workers handed over. Under load a received burst is finished three
-  // polls later (see HeldBursts): a poll that only filled the pipeline
-  // returns 0 with held() != 0.
+  // other workers handed over. Under load a received burst is finished
+  // held_bursts() polls later (see HeldBursts): a poll that only filled the
+  // pipeline returns 0 with held() != 0.
   uint32_t poll_once();
   // Packets received or handed over but not yet processed (at most three
   // bursts per port and per direction of hand-over).
