@@ -926,7 +926,8 @@ void Worker::forward(bool upstream, rte_mbuf** pkts, const Looked& l, const Pref
   if (upstream) {
     // Upstream issues the younger bursts' prefetches all at once before
     // its rewrite; spreading them over it, as downstream does, measured 5 %
-    // slower at 1,000,000 sessions (and 2 % faster at 65,536).
+    // slower at 1,000,000 sessions (and 2 % faster at 65,536), and again
+    // with the look a poll ahead 1.04x and 1.13x (12 ABBA pairs).
     if (ahead != nullptr) run_prefetches(*ahead);
     forward_upstream(pkts, l);
   } else {
