@@ -46,8 +46,7 @@ struct alignas(64) LaneCounters {
 struct Lane {
   dp::Worker* worker = nullptr;
   std::vector<LaneFeed> feeds;
-  const std::vector<uint32_t>* order = nullptr;
-  const std::vector<BenchSession>* sessions = nullptr;
+  const std::vector<BenchSession>* in_order = nullptr;  // the sessions in visiting order
   const std::atomic<bool>* measuring = nullptr;  // warm-up over
   const std::atomic<bool>* stop = nullptr;
   LaneCounters counters;
@@ -66,9 +65,9 @@ void free_all(rte_ring* r) {
 }
 
 void next_frame(Lane& l, LaneFeed& f, rte_mbuf* m) {
-  const uint32_t index = (*l.order)[f.cursor];
-  f.cursor = (f.cursor + f.stride) % l.order->size();
-  (*f.writers)[f.written++ % f.writers->size()].write(m, (*l.sessions)[index]);
+  const BenchSession& s = (*l.in_order)[f.cursor];
+  f.cursor = (f.cursor + f.stride) % l.in_order->size();
+  (*f.writers)[f.written++ % f.writers->size()].write(m, s);
 }
 
 // One timed poll and the untimed refill; returns the poll's cycles and sets
@@ -149,7 +148,10 @@ struct Snapshot {
 
 ParallelLoop::ParallelLoop(test::RingDataplane& ring, const std::vector<BenchSession>& sessions,
                            const FrameAddresses& addresses, uint64_t seed)
-    : ring_(ring), sessions_(sessions), addresses_(addresses), order_(shuffled_session_order(sessions.size(), seed)) {}
+    : ring_(ring),
+      addresses_(addresses),
+      order_(shuffled_session_order(sessions.size(), seed)),
+      in_order_(sessions_in_order(sessions, order_)) {}
 
 absl::StatusOr<ParallelResult> ParallelLoop::run(const TrafficSpec& spec, const SizeMix& sizes) {
   dp::Dataplane& dp = ring_.dp();
@@ -195,8 +197,7 @@ absl::StatusOr<ParallelResult> ParallelLoop::run(const TrafficSpec& spec, const 
   for (size_t w = 0; w < workers; ++w) {
     Lane& l = lanes[w];
     l.worker = &dp.worker(w);
-    l.order = &order_;
-    l.sessions = &sessions_;
+    l.in_order = &in_order_;
     l.measuring = &measuring;
     l.stop = &stop;
     for (size_t d = 0; d < directions.size(); ++d) {

@@ -56,9 +56,9 @@ class ParallelLoop {
 
  private:
   test::RingDataplane& ring_;
-  const std::vector<BenchSession>& sessions_;
   FrameAddresses addresses_;
   std::vector<uint32_t> order_;
+  std::vector<BenchSession> in_order_;  // sessions_ in order_ (traffic_loop.h)
 };
 
 }  // namespace lns::bench

@@ -63,9 +63,21 @@ std::vector<uint32_t> shuffled_session_order(size_t n, uint64_t seed) {
   return order;
 }
 
+std::vector<BenchSession> sessions_in_order(const std::vector<BenchSession>& sessions,
+                                            const std::vector<uint32_t>& order) {
+  std::vector<BenchSession> out;
+  out.reserve(order.size());
+  for (uint32_t i : order) out.push_back(sessions[i]);
+  return out;
+}
+
 TrafficLoop::TrafficLoop(test::RingDataplane& ring, const std::vector<BenchSession>& sessions,
                          const FrameAddresses& addresses, uint64_t seed)
-    : ring_(ring), sessions_(sessions), addresses_(addresses), order_(shuffled_session_order(sessions.size(), seed)) {}
+    : ring_(ring),
+      sessions_(sessions),
+      addresses_(addresses),
+      order_(shuffled_session_order(sessions.size(), seed)),
+      in_order_(sessions_in_order(sessions, order_)) {}
 
 absl::StatusOr<TrafficResult> TrafficLoop::run(const TrafficSpec& spec, const SizeMix& sizes) {
   const uint64_t n_sessions = order_.size();
@@ -92,8 +104,9 @@ absl::StatusOr<TrafficResult> TrafficLoop::run(const TrafficSpec& spec, const Si
 
   auto next_frame = [&](Feed& f, rte_mbuf* m) {
     const uint32_t index = order_[f.cursor];
+    const BenchSession& s = in_order_[f.cursor];
     f.cursor = (f.cursor + f.stride) % n_sessions;
-    f.writers[f.written++ % f.writers.size()].write(m, sessions_[index]);
+    f.writers[f.written++ % f.writers.size()].write(m, s);
     if (!f.queued.empty()) f.queued[f.tail++ % f.queued.size()] = {index, m};
   };
   const dp::SessionTable& table = ring_.dp().sessions();

@@ -76,6 +76,14 @@ struct TrafficResult {
 // sessions, so consecutive frames miss the caches as live traffic would.
 std::vector<uint32_t> shuffled_session_order(size_t n, uint64_t seed);
 
+// The sessions in that order. The untimed refill reads these one after
+// the other: indexing `sessions` through the permutation instead is a
+// random line (and, past a few thousand sessions, a random page) per
+// frame, which a NIC delivering the frames would never touch, and which
+// evicts the worker's lines and TLB entries between its polls.
+std::vector<BenchSession> sessions_in_order(const std::vector<BenchSession>& sessions,
+                                            const std::vector<uint32_t>& order);
+
 class TrafficLoop {
  public:
   TrafficLoop(test::RingDataplane& ring, const std::vector<BenchSession>& sessions,
@@ -90,6 +98,7 @@ class TrafficLoop {
   const std::vector<BenchSession>& sessions_;
   FrameAddresses addresses_;
   std::vector<uint32_t> order_;  // a random permutation of session indices
+  std::vector<BenchSession> in_order_;  // sessions_ in order_
 };
 
 }  // namespace lns::bench
