@@ -20,15 +20,16 @@ inline constexpr bool kStageCyclesEnabled = false;
 enum class Stage : uint8_t {
   kRx,        // rte_eth_rx_burst
   kFetch,     // prefetching mbufs and header lines (under load: the new burst's mbufs, the last one's headers)
-  kClassify,  // parsing and checking headers, finding the lookup key (waits for the headers)
-  kLookup,    // session lookups (index cells, then entries prefetched)
+  // Looking at a burst: parsing and checking each packet's headers (waiting
+  // for them), its session cell's home line from the key, and that line's
+  // prefetch, packet by packet.
+  kLook,
   kRewrite,   // per-session checks, header rewrite, counters
   kTx,        // rte_eth_tx_burst
   kOther,     // the rest of a poll: punt policer, inject rings, reassembly expiry, RCU
 };
-inline constexpr size_t kStageCount = 7;
-inline constexpr const char* kStageNames[kStageCount] = {"rx",      "fetch", "classify", "lookup",
-                                                         "rewrite", "tx",    "other"};
+inline constexpr size_t kStageCount = 6;
+inline constexpr const char* kStageNames[kStageCount] = {"rx", "fetch", "look", "rewrite", "tx", "other"};
 
 struct StageCycles {
   uint64_t cycles[kStageCount] = {};
