@@ -206,16 +206,17 @@ class Worker {
   uint16_t prepare(Flow f, rte_mbuf** pkts, uint16_t n);
   // The staged processing of a burst at once.
   void process_now(bool upstream, rte_mbuf** pkts, uint16_t n);
-  // Classifies the burst and prefetches its session cells' home lines.
-  void look(bool upstream, rte_mbuf** pkts, uint16_t n, Looked& l);
+  // Classifies an upstream burst and prefetches its session cells' home
+  // lines, packet by packet.
   void look_upstream(rte_mbuf** pkts, uint16_t n, Looked& l);
-  void look_downstream(rte_mbuf** pkts, uint16_t n, Looked& l);
-  // Forwards a burst looked at (the fast path for what it can, the general
-  // path for the rest). ahead: the younger bursts' prefetches, which run
-  // during it; nullptr: none.
-  void forward(bool upstream, rte_mbuf** pkts, const Looked& l, const Prefetches* ahead);
-  void forward_upstream(rte_mbuf** pkts, const Looked& l);
-  void forward_downstream(rte_mbuf** pkts, const Looked& l, const Prefetches* ahead);
+  // Forwards an upstream burst looked at (the fast path for what it can,
+  // the general path for the rest). ahead: the younger bursts' prefetches,
+  // which go out first; nullptr: none.
+  void forward_upstream(rte_mbuf** pkts, const Looked& l, const Prefetches* ahead);
+  // Looks at a downstream burst and forwards it in one pass, each packet
+  // looked at kDownstreamLookAhead packets before it is forwarded. ahead:
+  // the younger bursts' prefetches, spread over it; nullptr: none.
+  void look_and_forward_downstream(rte_mbuf** pkts, uint16_t n, const Prefetches* ahead);
   // Bursts from a port until one is short or `most` (a multiple of kBurst)
   // have come.
   uint16_t rx(uint16_t port, rte_mbuf** pkts, uint16_t most);
