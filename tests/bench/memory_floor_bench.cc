@@ -1,7 +1,8 @@
 // lns_memory_floor_bench: what our worker's memory traffic alone costs on
-// this machine. It runs the worker's burst loop (64-packet bursts held for
-// two polls: mbufs prefetched on arrival, frame lines the next poll, the
-// session line and the "rewrite" the poll after) over the same shape of
+// this machine. It runs the worker's upstream burst loop (64-packet bursts
+// held for three polls: mbufs prefetched on arrival, frame lines the next
+// poll, the frame read and the session line prefetched packet by packet
+// the poll after, the "rewrite" the poll after that) over the same shape of
 // memory as lns_dataplane_bench, 65,536 packet buffers in flight in random
 // order, each with a session chosen from a random permutation, but does no
 // protocol work: it reads and writes one word in each line a packet needs.
@@ -131,36 +132,32 @@ class FloorLoop {
     return cells_ + size_t{dp::UpstreamCells::home_line_in(session, cell_shift_)} * kLine;
   }
 
+  // The worker's upstream pipeline: a burst's mbufs are prefetched when it
+  // arrives, its frame lines a poll later; a poll after that it is looked
+  // at (its frame read, its cell's line prefetched, packet by packet, as
+  // the worker does after classifying each packet), and it is rewritten in
+  // the poll after that, which first asks for the younger bursts' lines.
   uint32_t poll(const uint32_t* fresh, uint32_t lines) {
-    // The burst received now: its mbufs.
     for (uint32_t i = 0; i < kBurst; ++i) rte_prefetch1(objects_ + size_t{fresh[i]} * kObjectBytes);
-    uint32_t done = 0;
-    const uint32_t* oldest = held_ == 2 ? held_bursts_[0] : nullptr;
-    const uint32_t* younger = held_ >= 1 ? held_bursts_[held_ - 1] : nullptr;
-    uint8_t* cell[kBurst];
-    if (oldest != nullptr && lines >= 3)
+    if (held_ >= 1) {
       for (uint32_t i = 0; i < kBurst; ++i) {
-        cell[i] = cell_line(header(oldest[i]).session);
-        rte_prefetch0_write(cell[i]);
-      }
-    // The burst before: its frame lines, from the offset in the mbuf line.
-    if (younger != nullptr)
-      for (uint32_t i = 0; i < kBurst; ++i) {
-        const uint8_t* o = objects_ + size_t{younger[i]} * kObjectBytes;
+        const uint8_t* o = objects_ + size_t{held_bursts_[held_ - 1][i]} * kObjectBytes;
         rte_prefetch1(o + reinterpret_cast<const ObjectHeader*>(o)->frame_offset);
       }
-    if (oldest != nullptr) {
+    }
+    uint32_t done = 0;
+    if (held_ == 3) {
       for (uint32_t i = 0; i < kBurst; ++i) {
-        uint8_t* o = objects_ + size_t{oldest[i]} * kObjectBytes;
+        uint8_t* o = objects_ + size_t{held_bursts_[0][i]} * kObjectBytes;
         ObjectHeader& h = *reinterpret_cast<ObjectHeader*>(o);
         uint8_t* frame = o + h.frame_offset;
         uint64_t word;
         std::memcpy(&word, frame, sizeof word);
         if (lines >= 3) {
           uint64_t count;
-          std::memcpy(&count, cell[i], sizeof count);
+          std::memcpy(&count, cell_[i], sizeof count);
           count += word & 0xff;
-          std::memcpy(cell[i], &count, sizeof count);
+          std::memcpy(cell_[i], &count, sizeof count);
         }
         ++word;
         std::memcpy(frame + 8, &word, sizeof word);
@@ -169,10 +166,25 @@ class FloorLoop {
       }
       done = kBurst;
       held_bursts_[0] = held_bursts_[1];
-      held_bursts_[1] = fresh;
-    } else {
-      held_bursts_[held_++] = fresh;
+      held_bursts_[1] = held_bursts_[2];
+      held_ = 2;
     }
+    if (held_ == 2) {
+      uint64_t sum = 0;
+      for (uint32_t i = 0; i < kBurst; ++i) {
+        const uint8_t* o = objects_ + size_t{held_bursts_[0][i]} * kObjectBytes;
+        const ObjectHeader& h = *reinterpret_cast<const ObjectHeader*>(o);
+        uint64_t word;
+        std::memcpy(&word, o + h.frame_offset, sizeof word);
+        sum += word;
+        if (lines >= 3) {
+          cell_[i] = cell_line(h.session);
+          rte_prefetch0_write(cell_[i]);
+        }
+      }
+      look_sink_ = sum;
+    }
+    held_bursts_[held_++] = fresh;
     return done;
   }
 
@@ -183,8 +195,12 @@ class FloorLoop {
   std::vector<uint32_t> ring_;
   std::vector<uint32_t> order_;
   size_t next_ = 0;
-  const uint32_t* held_bursts_[2] = {nullptr, nullptr};
+  // Oldest first: looked at (cells prefetched), frame lines prefetched,
+  // mbufs prefetched.
+  const uint32_t* held_bursts_[3] = {nullptr, nullptr, nullptr};
   uint32_t held_ = 0;
+  uint8_t* cell_[kBurst] = {};  // the looked-at burst's cell lines
+  volatile uint64_t look_sink_ = 0;
 };
 
 int run(int argc, char** argv) {
@@ -202,9 +218,9 @@ int run(int argc, char** argv) {
   const bool smoke = args->has("smoke");
   auto inflight = args->u64("inflight", smoke ? 4096 : 65536);
   auto rounds = args->u64("rounds", smoke ? 1 : 5);
-  if (!inflight.ok() || !rounds.ok() || *inflight < 3 * kBurst || *inflight % kBurst != 0 || *rounds == 0 ||
+  if (!inflight.ok() || !rounds.ok() || *inflight < 4 * kBurst || *inflight % kBurst != 0 || *rounds == 0 ||
       *inflight > (1u << 24)) {
-    std::fprintf(stderr, "--inflight must be a multiple of %u from %u, --rounds at least 1\n", kBurst, 3 * kBurst);
+    std::fprintf(stderr, "--inflight must be a multiple of %u from %u, --rounds at least 1\n", kBurst, 4 * kBurst);
     return 2;
   }
   const auto direct_cells = args->choice("cells", "direct", "direct", "hashed");
