@@ -400,6 +400,72 @@ TEST_P(PipelineTest, SessionAddedWhileItsBurstsAreHeldForwardsThem) {
   EXPECT_EQ(r_->total_drops(), 0u);
 }
 
+// Under load each packet's session is found from its own key and home
+// line, although a burst is looked at ahead of its rewrite (upstream a
+// poll ahead, downstream kDownstreamLookAhead packets ahead in the same
+// loop): consecutive packets for different sessions, with packets the fast
+// path leaves (and drops) among them, each reach their own session.
+TEST_P(PipelineTest, UnderLoadConsecutivePacketsOfManySessionsEachReachTheirOwn) {
+  constexpr uint32_t kExtra = 40;
+  struct Sess {
+    uint16_t session, peer_session;
+    uint32_t sub, slot;
+    uint64_t sent = 0;
+  };
+  std::vector<Sess> sessions{{300, 4242, kSub, slot_}};
+  for (uint32_t i = 0; i < kExtra; ++i) {
+    dp::SessionSpec s = fixture_session();
+    s.session_id = static_cast<uint16_t>(400 + i);
+    s.peer_session_id = static_cast<uint16_t>(6000 + i);
+    s.subscriber_ipv4 = kSub + 1 + i;
+    s.ipv6_prefix_len = 0;
+    auto slot = r_->dp().sessions().add(s);
+    ASSERT_TRUE(slot.ok()) << slot.status();
+    sessions.push_back({s.session_id, s.peer_session_id, s.subscriber_ipv4, *slot});
+  }
+  const bool up = GetParam() == dp::Flow::kUpstream;
+  const uint32_t packets = (dp::Worker::held_bursts(GetParam()) + 3) * dp::kPollBurst + 10;
+  std::vector<Bytes> expected;
+  uint32_t dropped = 0;
+  for (uint32_t i = 0; i < packets; ++i) {
+    Sess& s = sessions[(i * 7) % sessions.size()];  // neighbours belong to different sessions
+    const auto udp = test::udp(static_cast<uint16_t>(i), 53, test::payload_bytes(20 + i % 100));
+    const bool bad = i % 9 == 4;  // spoofed source upstream, TTL 1 downstream: dropped
+    if (up) {
+      const uint32_t src = bad ? s.sub + 0x100 : s.sub;
+      r_->inject(Side::kAccess, upstream_frame(test::ppp(0x0021, test::ipv4(src, kHost, 17, udp)), {}, 7, s.session));
+      if (!bad) expected.push_back(expected_core(test::ipv4(s.sub, kHost, 17, udp, {.ttl = 63})));
+    } else {
+      r_->inject(Side::kCore, test::concat(test::ethernet(r_->mac(Side::kCore), kRouterMac, 0x0800),
+                                           test::ipv4(kHost, s.sub, 17, udp, {.ttl = uint8_t(bad ? 1 : 64)})));
+      if (!bad) {
+        auto l2tp = test::l2tp(17, s.peer_session, test::ppp(0x0021, test::ipv4(kHost, s.sub, 17, udp, {.ttl = 63})));
+        auto ip = test::ipv4(kLns, kLac, 17, test::udp(1701, kLacPort, l2tp), {.frag = 0x4000});
+        expected.push_back(test::concat(test::ethernet(kLacMac, r_->mac(Side::kAccess), 0x0800), ip));
+      }
+    }
+    if (bad) {
+      ++dropped;
+    } else {
+      ++s.sent;
+    }
+  }
+  dp::Worker& w = r_->dp().worker(0);
+  std::vector<Bytes> out;
+  for (int k = 0; k < 20 && (w.held() != 0 || out.size() + dropped < packets); ++k) {
+    w.poll_once();
+    auto got = r_->collect(out_side());
+    out.insert(out.end(), got.begin(), got.end());
+  }
+  EXPECT_EQ(out, expected);
+  EXPECT_EQ(r_->drops(up ? DropReason::spoofed_source : DropReason::ttl_expired), dropped);
+  EXPECT_EQ(r_->total_drops(), dropped);
+  for (const Sess& s : sessions) {
+    const auto t = r_->dp().session_totals(s.slot);
+    EXPECT_EQ(up ? t.up_packets : t.down_packets, s.sent) << "session " << s.session;
+  }
+}
+
 INSTANTIATE_TEST_SUITE_P(BothDirections, PipelineTest, ::testing::Values(dp::Flow::kUpstream, dp::Flow::kDownstream),
                          [](const auto& info) {
                            return std::string(info.param == dp::Flow::kUpstream ? "Upstream" : "Downstream");
