@@ -71,7 +71,8 @@ def lnsgen_command(d):
            f"--vdev=net_memif1,role=client,socket={d}/core.sock,socket-abstract=no,rsize=14,mac={CORE_MAC}"]
     app = ["--lns", "192.0.2.1", "--lns-core", "198.51.100.1", "--tunnels", str(TUNNELS), "--sessions",
            str(SESSIONS), "--auth", "pap", "--user-format", "user%d", "--password", "pw", "--direction", "both",
-           "--rate", str(RATE), "--duration", str(DURATION), "--imix", "--hold", "2", "--drain", "1", "--json"]
+           "--rate", str(RATE), "--duration", str(DURATION), "--imix", "--hold", "2", "--drain", "1", "--json",
+           "--await-peer-close", "30"]
     return [LNSGEN, *eal, "--", *app]
 
 
@@ -94,10 +95,15 @@ def main():
                  "lnsgen's traffic phase to end")
         assert gen.poll() is None, f"lnsgen exited early:\n{open(f'{d}/lnsgen.err').read()[-2000:]}"
         held = lnsctl(d, "show", "sessions")
-        out, _ = gen.communicate(timeout=40)
-        report = json.loads(out)
+        # lnsd closes the memif links first, while lnsgen polls nothing (see
+        # --await-peer-close): DPDK 22.11's memif PMD can fault in a thread
+        # polling a link whose peer goes away.
+        wait_for(lambda: "lnsgen: report written" in open(f"{d}/lnsgen.err").read() or gen.poll() is not None, 40,
+                 "lnsgen's report")
+        out = gen.stdout.readline()
         errors = open(f"{d}/lnsgen.err").read()
-        assert gen.returncode == 0, f"lnsgen exit {gen.returncode}:\n{out}\n{errors[-2000:]}"
+        assert gen.poll() is None and out, f"lnsgen exited early ({gen.returncode}):\n{out}\n{errors[-2000:]}"
+        report = json.loads(out)
 
         total = TUNNELS * SESSIONS
         emu, traffic = report["emulator"], report["traffic"]
@@ -126,6 +132,11 @@ def main():
         drops = {e["counter"]: e["total"] for e in lnsctl(d, "show", "errors") if e["total"]}
         assert not drops, f"lnsd dropped: {drops}"
         wait_for(lambda: lnsctl(d, "show", "sessions") == [], 10, "lnsd to clear the sessions after teardown")
+        stop(lnsd)
+        assert lnsd.returncode == 0, f"lnsd exit {lnsd.returncode}:\n{open(f'{d}/lnsd.log').read()[-2000:]}"
+        gen.wait(timeout=30)
+        assert gen.returncode == 0, f"lnsgen exit {gen.returncode}:\n{open(f'{d}/lnsgen.err').read()[-2000:]}"
+        assert "closing ours first" not in open(f"{d}/lnsgen.err").read(), "lnsgen closed before lnsd"
         print(f"ok: {total} sessions up at {emu['setup']['rate']:.0f}/s; "
               f"up {up['sent']} sent / {up['received']} received (p99 {up['latency_us']['p99']} us), "
               f"down {down['sent']} / {down['received']} (p99 {down['latency_us']['p99']} us)")

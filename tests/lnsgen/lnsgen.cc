@@ -21,6 +21,7 @@
 #include "tests/emulator/report_format.h"
 #include "tests/lnsgen/dpdk_lac_network.h"
 #include "tests/lnsgen/lnsgen_options.h"
+#include "tests/lnsgen/link_waits.h"
 #include "tests/lnsgen/lnsgen_report.h"
 #include "tests/lnsgen/port_arp.h"
 #include "tests/lnsgen/traffic_run.h"
@@ -49,20 +50,6 @@ absl::StatusOr<uint16_t> port_by_name(const std::string& name, uint16_t fallback
   if (rte_eth_dev_get_port_by_name(name.c_str(), &id) != 0)
     return absl::NotFoundError(absl::StrCat("no DPDK port named '", name, "'"));
   return id;
-}
-
-bool wait_for_links(std::initializer_list<uint16_t> ports) {
-  const uint64_t deadline = rte_rdtsc() + static_cast<uint64_t>(kLinkTimeoutS * static_cast<double>(rte_get_tsc_hz()));
-  while (rte_rdtsc() < deadline) {
-    bool all_up = true;
-    for (uint16_t p : ports) {
-      rte_eth_link link{};
-      all_up = all_up && rte_eth_link_get_nowait(p, &link) == 0 && link.link_status == RTE_ETH_LINK_UP;
-    }
-    if (all_up) return true;
-    rte_delay_us_sleep(10000);
-  }
-  return false;
 }
 
 // Everything the control phases receive goes through here: ARP on either
@@ -164,7 +151,8 @@ int run(const LnsgenOptions& o) {
     info[i] = *p;
   }
   const uint16_t access = info[0].port_id, core = info[1].port_id;
-  if (!wait_for_links({access, core})) return fail("the ports' links did not come up (is the peer running?)");
+  if (!wait_for_links({access, core}, RTE_ETH_LINK_UP, kLinkTimeoutS))
+    return fail("the ports' links did not come up (is the peer running?)");
 
   const emu::EmulatorOptions& eo = o.emulator;
   Endpoints ends;
@@ -257,6 +245,15 @@ int run(const LnsgenOptions& o) {
     std::fputs(traffic_text(summary).c_str(), stdout);
   }
   std::fflush(stdout);
+  if (o.await_peer_close_s > 0) {
+    std::fprintf(stderr, "lnsgen: report written; waiting up to %.0f s for the peer to close the links\n",
+                 o.await_peer_close_s);
+    std::fflush(stderr);
+    if (!wait_for_links({access, core}, RTE_ETH_LINK_DOWN, o.await_peer_close_s))
+      LNS_LOG_WARN("the peer kept its links up for %.0f s: closing ours first", o.await_peer_close_s);
+    else if (!wait_for_interrupt_thread(5))
+      LNS_LOG_WARN("EAL's interrupt thread did not finish the peer's disconnect within 5 s");
+  }
   dp::stop_port(access);
   dp::stop_port(core);
   return success ? 0 : 1;

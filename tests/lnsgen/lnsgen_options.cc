@@ -79,6 +79,15 @@ Traffic:
   --hold SECONDS          then keep the sessions (and the ports) up this long
                           before teardown; "lnsgen: holding" on stderr says
                           when it starts (0)
+  --await-peer-close SECONDS
+                          after the report, stop polling the ports and wait
+                          this long at most for the peer to close them
+                          first; "lnsgen: report written" on stderr says
+                          when (0: close at once). DPDK 22.11's memif PMD
+                          unmaps a link's shared memory under a thread
+                          still polling it when the peer goes away, which
+                          can crash that peer: with this, the peer (lnsd,
+                          testpmd) closes while lnsgen polls nothing
   --json                  print the report as one JSON object
   --help
 
@@ -121,6 +130,8 @@ absl::StatusOr<LnsgenOptions> parse_lnsgen_options(const std::vector<std::string
       {"duration", [&](std::string_view v) { return set_number(t.duration_s, "duration", v, 0, 86400); }},
       {"hold", [&](std::string_view v) { return set_number(o.hold_s, "hold", v, 0, 86400); }},
       {"drain", [&](std::string_view v) { return set_number(t.drain_s, "drain", v, 0, 600); }},
+      {"await-peer-close",
+       [&](std::string_view v) { return set_number(o.await_peer_close_s, "await-peer-close", v, 0, 3600); }},
       {"size",
        [&](std::string_view v) {
          double size = 0;

@@ -27,6 +27,9 @@ struct LnsgenOptions {
   std::optional<MacBytes> lns_core_mac;
   double arp_timeout_s = 5;
   double hold_s = 0;  // after the traffic, keep sessions and ports up this long
+  // After the report: poll no queue, and wait this long at most for the
+  // peer to take the links down before closing ours (0: close at once).
+  double await_peer_close_s = 0;
   bool no_control = false;  // synthetic sessions, no L2TP/PPP (forwarding baselines)
   bool json = false;
   bool help = false;

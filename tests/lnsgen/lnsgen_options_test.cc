@@ -19,13 +19,14 @@ TEST(LnsgenOptions, DefaultsNeedOnlyTheLns) {
   EXPECT_EQ(o->traffic.direction, Direction::kUp);
   EXPECT_EQ(o->traffic.rate_pps, 0);
   EXPECT_EQ(o->traffic.duration_s, 5);
+  EXPECT_EQ(o->await_peer_close_s, 0);
   EXPECT_FALSE(o->json);
 }
 
 TEST(LnsgenOptions, OwnOptionsAndEmulatorOptionsMix) {
   auto o = parse({"--tunnels=4", "--lns", "192.0.2.1", "--rate", "100000", "--sessions", "50", "--auth", "chap",
                   "--imix", "--direction", "both", "--lns-core", "198.51.100.1", "--duration=2.5", "--json",
-                  "--access-port", "net_memif0", "--lns-mac", "02:00:00:00:0a:ff"});
+                  "--access-port", "net_memif0", "--lns-mac", "02:00:00:00:0a:ff", "--await-peer-close", "30"});
   ASSERT_TRUE(o.ok()) << o.status();
   EXPECT_EQ(o->emulator.emulator.tunnels, 4u);
   EXPECT_EQ(o->emulator.emulator.sessions_per_tunnel, 50u);
@@ -38,6 +39,7 @@ TEST(LnsgenOptions, OwnOptionsAndEmulatorOptionsMix) {
   EXPECT_EQ(o->access_port, "net_memif0");
   ASSERT_TRUE(o->lns_mac.has_value());
   EXPECT_EQ((*o->lns_mac)[4], 0x0a);
+  EXPECT_EQ(o->await_peer_close_s, 30);
   EXPECT_TRUE(o->json);
 }
 
@@ -60,6 +62,8 @@ TEST(LnsgenOptions, BadValuesNameTheOption) {
               HasSubstr("--tunnels"));
   EXPECT_THAT(std::string(parse({"--lns", "192.0.2.1", "--traffic", "5"}).status().message()),
               HasSubstr("does not take"));
+  EXPECT_THAT(std::string(parse({"--lns", "192.0.2.1", "--await-peer-close", "-1"}).status().message()),
+              HasSubstr("--await-peer-close"));
   EXPECT_THAT(std::string(parse({"--rate", "5"}).status().message()), HasSubstr("--lns"));
 }
 
