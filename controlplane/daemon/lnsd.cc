@@ -170,6 +170,9 @@ int main(int argc, char** argv) {
     const auto& core = dp.port(lns::dp::Side::kCore);
     LNS_LOG_INFO("access port %u (%s, %s) core port %u (%s, %s), %zu worker(s)", acc.port_id,
                  cfg->access.device, acc.driver, core.port_id, cfg->core.device, core.driver, dp.worker_count());
+    if (acc.driver == "net_memif" || core.driver == "net_memif")
+      LNS_LOG_WARN("memif ports: stop lnsd before its memif peers. When a peer leaves, DPDK 22.11's memif driver "
+                   "unmaps the link's memory without waiting for a worker polling it, which can crash lnsd");
     LNS_LOG_INFO("encap header writes: %s (dataplane.encap_header_writes; %s)",
                  dp.streams_encap_headers() ? "streamed" : "ordinary stores",
                  lns::dp::encap_header_writes_reason(cfg->dataplane.encap_header_writes,
